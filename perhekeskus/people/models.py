@@ -1,0 +1,161 @@
+"""Workers whose time is steered, and the families and persons they work with."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from perhekeskus.network.models import Organisation, Unit
+
+
+class Language(models.Model):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competence(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("competence")
+        verbose_name_plural = _("competences")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profession(models.TextChoices):
+    FAMILY_WORKER = "family_worker", _("Family worker")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    SOCIAL_COUNSELLOR = "social_counsellor", _("Social counsellor")
+    HOME_HELP = "home_help", _("Home help worker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    PUBLIC_HEALTH_NURSE = "public_health_nurse", _("Public health nurse")
+    SCHOOL_NURSE = "school_nurse", _("School nurse")
+    SCHOOL_SOCIAL_WORKER = "school_social_worker", _("School social worker")
+    YOUTH_WORKER = "youth_worker", _("Youth worker")
+    NGO_WORKER = "ngo_worker", _("NGO worker")
+    DEACON = "deacon", _("Deacon")
+    THERAPIST = "therapist", _("Therapist")
+    EARLY_EDUCATION_TEACHER = "early_education_teacher", _("Early childhood education teacher")
+
+
+class Worker(models.Model):
+    """A professional whose working time is steered. Bookable through its resource."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="worker", verbose_name=_("user"),
+    )
+    resource = models.OneToOneField(
+        "scheduling.Resource", on_delete=models.PROTECT, related_name="worker", editable=False
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="workers", verbose_name=_("organisation")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="workers", verbose_name=_("unit")
+    )
+    profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices)
+    languages = models.ManyToManyField(Language, blank=True, related_name="workers", verbose_name=_("languages"))
+    competences = models.ManyToManyField(
+        Competence, blank=True, related_name="workers", verbose_name=_("competences")
+    )
+    base_address = models.CharField(_("base address"), max_length=300, blank=True)
+    base_latitude = models.FloatField(_("base latitude"), null=True, blank=True)
+    base_longitude = models.FloatField(_("base longitude"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    ical_token = models.CharField(max_length=64, unique=True, editable=False, default=secrets.token_urlsafe)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        indexes = [models.Index(fields=["organisation", "unit"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+def _family_key() -> str:
+    return uuid.uuid4().hex[:10].upper()
+
+
+class Family(models.Model):
+    """A household: guardians and children. A person may belong to two homes."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # A pseudonymous key for reports and places where a name may not be shown.
+    key = models.CharField(_("family key"), max_length=12, unique=True, default=_family_key, editable=False)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_address(self) -> str:
+        return ", ".join(p for p in [self.address, f"{self.postal_code} {self.municipality}".strip()] if p)
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        GUARDIAN = "guardian", _("Guardian")
+        CHILD = "child", _("Child")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    languages = models.ManyToManyField(Language, blank=True, related_name="persons", verbose_name=_("languages"))
+    families = models.ManyToManyField(
+        Family, through="Membership", related_name="persons", verbose_name=_("families")
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Membership(models.Model):
+    """A person's place in a household; a child of separated parents has two."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Person.Role.choices)
+
+    class Meta:
+        verbose_name = _("family membership")
+        verbose_name_plural = _("family memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person"], name="membership_unique_person_per_family")
+        ]
