@@ -37,9 +37,7 @@ class Unit(models.Model):
         ordering = ["organisation__name", "name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name_per_org")]
 
     def __str__(self) -> str:
         return self.name
@@ -69,9 +67,7 @@ class Service(models.Model):
         ordering = ["name"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="service_unique_name_per_org")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="service_unique_name_per_org")]
 
     def __str__(self) -> str:
         return self.name

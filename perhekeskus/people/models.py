@@ -55,8 +55,12 @@ class Worker(models.Model):
     """A professional whose working time is steered. Bookable through its resource."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="worker", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="worker",
+        verbose_name=_("user"),
     )
     resource = models.OneToOneField(
         "scheduling.Resource", on_delete=models.PROTECT, related_name="worker", editable=False
@@ -66,14 +70,10 @@ class Worker(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="workers", verbose_name=_("organisation")
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="workers", verbose_name=_("unit")
-    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="workers", verbose_name=_("unit"))
     profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices)
     languages = models.ManyToManyField(Language, blank=True, related_name="workers", verbose_name=_("languages"))
-    competences = models.ManyToManyField(
-        Competence, blank=True, related_name="workers", verbose_name=_("competences")
-    )
+    competences = models.ManyToManyField(Competence, blank=True, related_name="workers", verbose_name=_("competences"))
     base_address = models.CharField(_("base address"), max_length=300, blank=True)
     base_latitude = models.FloatField(_("base latitude"), null=True, blank=True)
     base_longitude = models.FloatField(_("base longitude"), null=True, blank=True)
@@ -133,9 +133,7 @@ class Person(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     languages = models.ManyToManyField(Language, blank=True, related_name="persons", verbose_name=_("languages"))
-    families = models.ManyToManyField(
-        Family, through="Membership", related_name="persons", verbose_name=_("families")
-    )
+    families = models.ManyToManyField(Family, through="Membership", related_name="persons", verbose_name=_("families"))
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -156,6 +154,4 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("family membership")
         verbose_name_plural = _("family memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["family", "person"], name="membership_unique_person_per_family")
-        ]
+        constraints = [models.UniqueConstraint(fields=["family", "person"], name="membership_unique_person_per_family")]

@@ -26,9 +26,7 @@ class WorkClass(models.TextChoices):
 
 
 class WorkType(models.Model):
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="work_types", verbose_name=_("service")
-    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="work_types", verbose_name=_("service"))
     name = models.CharField(_("name"), max_length=200)
     work_class = models.CharField(_("work class"), max_length=20, choices=WorkClass.choices)
     default_unit_price = models.DecimalField(
@@ -132,7 +130,11 @@ class Appointment(models.Model):
     planned_end = models.DateTimeField(_("end"))
     unit_price = models.DecimalField(_("unit price (EUR/h)"), max_digits=8, decimal_places=2)
     family = models.ForeignKey(
-        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="appointments",
+        Family,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
         verbose_name=_("family"),
     )
     persons = models.ManyToManyField(Person, blank=True, related_name="appointments", verbose_name=_("persons"))
@@ -175,8 +177,12 @@ class Appointment(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="appointment_price_nonnegative"),
             models.CheckConstraint(
                 condition=(
-                    Q(status="realised", actual_start__isnull=False, actual_end__isnull=False,
-                      actual_end__gt=models.F("actual_start"))
+                    Q(
+                        status="realised",
+                        actual_start__isnull=False,
+                        actual_end__isnull=False,
+                        actual_end__gt=models.F("actual_start"),
+                    )
                     | (~Q(status="realised") & Q(actual_start__isnull=True, actual_end__isnull=True))
                 ),
                 name="appointment_actual_only_when_realised",
@@ -229,9 +235,7 @@ class AppointmentChange(models.Model):
     are not copied here; only that they changed."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20)
     changes = models.JSONField(default=dict)

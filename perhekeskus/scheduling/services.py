@@ -26,7 +26,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Family, Person, Worker
@@ -61,13 +60,14 @@ class Interval:
 
 
 def _fmt(value: dt.datetime) -> str:
-    return date_format(timezone.localtime(value, HELSINKI), "SHORT_DATETIME_FORMAT")
+    local = timezone.localtime(value, HELSINKI)
+    return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
 
 
 def _fmt_span(start: dt.datetime, end: dt.datetime) -> str:
     local_start, local_end = timezone.localtime(start, HELSINKI), timezone.localtime(end, HELSINKI)
     if local_start.date() == local_end.date():
-        return f"{_fmt(start)}–{date_format(local_end, 'TIME_FORMAT')}"
+        return f"{_fmt(start)}–{local_end:%H:%M}"
     return f"{_fmt(start)}–{_fmt(end)}"
 
 
@@ -148,8 +148,9 @@ def _check_shifts(workers: Sequence[Worker], intervals: Sequence[Interval], conf
     if not warnings:
         return
     if settings.BOOKING_OUTSIDE_SHIFT == "refuse":
-        raise ValidationError({"planned_start": warnings + [_("Bookings outside shifts are not allowed.")]},
-                              code="outside_shift")
+        raise ValidationError(
+            {"planned_start": warnings + [_("Bookings outside shifts are not allowed.")]}, code="outside_shift"
+        )
     if not confirmed:
         raise OutsideShift(
             {"confirm_outside_shift": warnings + [_("Confirm to book outside the shift.")]}, code="outside_shift"
@@ -215,9 +216,7 @@ _TRACKED_TEXT = ("address", "notes_to_heed", "cancellation_text")
 
 def _snapshot(a: Appointment) -> dict:
     snap = {f: getattr(a, f) for f in _TRACKED_TIMES + _TRACKED_VALUES + _TRACKED_IDS + _TRACKED_TEXT}
-    snap["workers"] = sorted(
-        (p.role, p.resource_id) for p in a.participants.all()
-    ) if a.pk else []
+    snap["workers"] = sorted((p.role, p.resource_id) for p in a.participants.all()) if a.pk else []
     return snap
 
 
@@ -238,8 +237,10 @@ def _diff(before: dict, after: dict) -> dict:
 
 def _record(appointment: Appointment, actor: AbstractBaseUser | None, action: str, changes: dict) -> None:
     AppointmentChange.objects.create(
-        appointment=appointment, changed_by=actor if actor and actor.is_authenticated else None,
-        action=action, changes=changes,
+        appointment=appointment,
+        changed_by=actor if actor and actor.is_authenticated else None,
+        action=action,
+        changes=changes,
     )
 
 
@@ -259,8 +260,12 @@ def _sync_participants(appointment: Appointment, worker: Worker, pair: Worker | 
     for role, resource_id in wanted.items():
         if role not in existing:
             Participant.objects.create(
-                appointment=appointment, resource_id=resource_id, role=role,
-                start=appointment.planned_start, end=appointment.planned_end, active=active,
+                appointment=appointment,
+                resource_id=resource_id,
+                role=role,
+                start=appointment.planned_start,
+                end=appointment.planned_end,
+                active=active,
             )
     appointment.participants.update(start=appointment.planned_start, end=appointment.planned_end, active=active)
 
@@ -277,12 +282,17 @@ def _save_guarded(fn):
             if "participant_no_overlap" not in str(exc):
                 raise
             conflicts = find_conflicts(
-                resource_ids=[w.resource_id for w in workers], intervals=intervals,
+                resource_ids=[w.resource_id for w in workers],
+                intervals=intervals,
                 exclude_appointment_ids=exclude,
             )
-            raise _conflict_error(conflicts) if conflicts else BookingConflict(
-                {"planned_start": [_("Someone else booked this time just now. Please try again.")]},
-                code="conflict",
+            raise (
+                _conflict_error(conflicts)
+                if conflicts
+                else BookingConflict(
+                    {"planned_start": [_("Someone else booked this time just now. Please try again.")]},
+                    code="conflict",
+                )
             ) from exc
 
     return wrapped
@@ -315,8 +325,17 @@ def appointment_book(
     interval = [Interval(start, end)]
     with transaction.atomic():
         if not _checked:
-            _validate(worker=worker, pair=pair, work_type=work_type, start=start, end=end, unit_price=price,
-                      family=family, persons=persons, location_kind=location_kind)
+            _validate(
+                worker=worker,
+                pair=pair,
+                work_type=work_type,
+                start=start,
+                end=end,
+                unit_price=price,
+                family=family,
+                persons=persons,
+                location_kind=location_kind,
+            )
             _check_conflicts(workers, interval)
             _check_shifts(workers, interval, confirm_outside_shift)
         if not address and location_kind == Appointment.LocationKind.CLIENT_HOME and family is not None:
@@ -326,8 +345,15 @@ def appointment_book(
 
         def create() -> Appointment:
             appointment = Appointment.objects.create(
-                work_type=work_type, planned_start=start, planned_end=end, unit_price=price, family=family,
-                location_kind=location_kind, address=address, notes_to_heed=notes_to_heed, series=series,
+                work_type=work_type,
+                planned_start=start,
+                planned_end=end,
+                unit_price=price,
+                family=family,
+                location_kind=location_kind,
+                address=address,
+                notes_to_heed=notes_to_heed,
+                series=series,
                 created_by=actor if actor and actor.is_authenticated else None,
             )
             if persons:
@@ -390,8 +416,17 @@ def appointment_book_recurring(
     if errors:
         raise ValidationError(errors)
     price = work_type.default_unit_price if unit_price is None else unit_price
-    _validate(worker=worker, pair=pair, work_type=work_type, start=start, end=end, unit_price=price,
-              family=family, persons=persons, location_kind=location_kind)
+    _validate(
+        worker=worker,
+        pair=pair,
+        work_type=work_type,
+        start=start,
+        end=end,
+        unit_price=price,
+        family=family,
+        persons=persons,
+        location_kind=location_kind,
+    )
     intervals = recurrence_intervals(first_start=start, first_end=end, weekdays=weekdays, weeks=weeks)
     if not intervals:
         raise ValidationError({"weekdays": [_("The pattern gives no occurrences.")]})
@@ -400,15 +435,27 @@ def appointment_book_recurring(
         _check_conflicts(workers, intervals)
         _check_shifts(workers, intervals, confirm_outside_shift)
         series = AppointmentSeries.objects.create(
-            weekdays=sorted(set(weekdays)), weeks=weeks,
+            weekdays=sorted(set(weekdays)),
+            weeks=weeks,
             first_date=timezone.localtime(intervals[0].start, HELSINKI).date(),
             created_by=actor if actor and actor.is_authenticated else None,
         )
         return [
             appointment_book(
-                actor=actor, worker=worker, work_type=work_type, start=i.start, end=i.end, unit_price=price,
-                family=family, persons=persons, location_kind=location_kind, address=address,
-                notes_to_heed=notes_to_heed, pair=pair, series=series, _checked=True,
+                actor=actor,
+                worker=worker,
+                work_type=work_type,
+                start=i.start,
+                end=i.end,
+                unit_price=price,
+                family=family,
+                persons=persons,
+                location_kind=location_kind,
+                address=address,
+                notes_to_heed=notes_to_heed,
+                pair=pair,
+                series=series,
+                _checked=True,
             )
             for i in intervals
         ]
@@ -416,8 +463,7 @@ def appointment_book_recurring(
 
 def _workers_of(appointment: Appointment) -> tuple[Worker, Worker | None]:
     by_role = {p.role: p.resource_id for p in appointment.participants.all()}
-    workers = {w.resource_id: w for w in Worker.objects.filter(resource_id__in=by_role.values())
-               .select_related("unit")}
+    workers = {w.resource_id: w for w in Worker.objects.filter(resource_id__in=by_role.values()).select_related("unit")}
     primary = workers[by_role[Participant.Role.PRIMARY]]
     pair = workers.get(by_role.get(Participant.Role.PAIR))
     return primary, pair
@@ -449,8 +495,8 @@ def appointment_update(
     if scope not in ("one", "following"):
         raise ValidationError({"scope": [_("Unknown scope.")]})
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().select_related("work_type", "family").get(
-            pk=appointment.pk
+        appointment = (
+            Appointment.objects.select_for_update().select_related("work_type", "family").get(pk=appointment.pk)
         )
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be changed."), code="not_planned")
@@ -468,15 +514,27 @@ def appointment_update(
         if family is not _UNSET and persons is None and (new_family is None or new_family != appointment.family):
             new_persons = []
         new_location = location_kind or appointment.location_kind
-        _validate(worker=new_worker, pair=new_pair, work_type=new_type, start=new_start, end=new_end,
-                  unit_price=new_price, family=new_family, persons=new_persons, location_kind=new_location)
+        _validate(
+            worker=new_worker,
+            pair=new_pair,
+            work_type=new_type,
+            start=new_start,
+            end=new_end,
+            unit_price=new_price,
+            family=new_family,
+            persons=new_persons,
+            location_kind=new_location,
+        )
 
         targets = [appointment]
         if scope == "following" and appointment.series_id:
             targets = list(
                 Appointment.objects.select_for_update()
-                .filter(series_id=appointment.series_id, status=Appointment.Status.PLANNED,
-                        planned_start__gte=appointment.planned_start)
+                .filter(
+                    series_id=appointment.series_id,
+                    status=Appointment.Status.PLANNED,
+                    planned_start__gte=appointment.planned_start,
+                )
                 .select_related("work_type", "family")
                 .order_by("planned_start")
             )
@@ -493,17 +551,20 @@ def appointment_update(
                 s, e = new_start, new_end
             else:
                 t_local = timezone.localtime(target.planned_start, HELSINKI)
-                s = dt.datetime.combine(t_local.date() + day_shift, new_local.time().replace(tzinfo=None),
-                                        tzinfo=HELSINKI).astimezone(dt.UTC)
+                s = dt.datetime.combine(
+                    t_local.date() + day_shift, new_local.time().replace(tzinfo=None), tzinfo=HELSINKI
+                ).astimezone(dt.UTC)
                 e = s + duration
             plan.append((target, Interval(s, e)))
         workers = [new_worker] + ([new_pair] if new_pair else [])
         intervals = [i for _t, i in plan]
         exclude = [t.pk for t in targets]
         _check_conflicts(workers, intervals, exclude)
-        times_changed = any(
-            (i.start, i.end) != (t.planned_start, t.planned_end) for t, i in plan
-        ) or new_worker != old_worker or new_pair != old_pair
+        times_changed = (
+            any((i.start, i.end) != (t.planned_start, t.planned_end) for t, i in plan)
+            or new_worker != old_worker
+            or new_pair != old_pair
+        )
         if times_changed:
             _check_shifts(workers, intervals, confirm_outside_shift)
 
@@ -517,8 +578,10 @@ def appointment_update(
                 target.location_kind = new_location
                 if address is not None:
                     target.address = address
-                elif new_location == Appointment.LocationKind.CLIENT_HOME and new_family is not None and (
-                    new_family != appointment.family or location_kind
+                elif (
+                    new_location == Appointment.LocationKind.CLIENT_HOME
+                    and new_family is not None
+                    and (new_family != appointment.family or location_kind)
                 ):
                     target.address = new_family.full_address
                 if notes_to_heed is not None:
@@ -546,7 +609,11 @@ def appointment_move(
     another worker."""
     duration = appointment.planned_end - appointment.planned_start
     return appointment_update(
-        actor=actor, appointment=appointment, start=start, end=start + duration, worker=worker,
+        actor=actor,
+        appointment=appointment,
+        start=start,
+        end=start + duration,
+        worker=worker,
         confirm_outside_shift=confirm_outside_shift,
     )[0]
 
@@ -565,8 +632,11 @@ def appointment_realise(
         if appointment.status == Appointment.Status.CANCELLED:
             raise ValidationError(_("A cancelled appointment cannot be marked realised."), code="cancelled")
         s = actual_start or appointment.planned_start
-        e = actual_end or (appointment.planned_end if actual_start is None else s + (
-            appointment.planned_end - appointment.planned_start))
+        e = actual_end or (
+            appointment.planned_end
+            if actual_start is None
+            else s + (appointment.planned_end - appointment.planned_start)
+        )
         errors = {}
         if e <= s:
             errors["actual_end"] = [_("The end must be after the start.")]
@@ -621,8 +691,16 @@ def appointment_cancel(
         appointment.cancellation_text = text.strip()
         appointment.cancelled_by = party
         appointment.cancelled_at = timezone.now()
-        appointment.save(update_fields=["status", "cancellation_reason", "cancellation_text", "cancelled_by",
-                                        "cancelled_at", "updated_at"])
+        appointment.save(
+            update_fields=[
+                "status",
+                "cancellation_reason",
+                "cancellation_text",
+                "cancelled_by",
+                "cancelled_at",
+                "updated_at",
+            ]
+        )
         appointment.participants.update(active=False)
         _record(appointment, actor, "cancelled", _diff(before, _snapshot(appointment)))
     return appointment

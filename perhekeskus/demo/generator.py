@@ -1,0 +1,530 @@
+"""Deterministic demo data of a Varkaus-sized family centre, in bulk.
+
+``generate(seed, scale)`` builds the network of ``catalogue.NETWORK``, workers (about 80
+per scale unit) with shifts, families (about 1,700 per scale unit, a quarter
+single-parent, some children in two homes), a year of past appointments (realised, a
+realistic share cancelled with reasons) and the coming month planned. Names come from
+Faker ``fi_FI``; no real person. Rows are written with explicit ids in large batches so
+that scale 10 (about two million appointments) takes minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.utils import timezone
+from faker import Faker
+from tqdm import tqdm
+
+from perhekeskus.network.models import Organisation, Service, Unit
+from perhekeskus.people.models import Competence, Family, Language, Membership, Person, Worker
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, WORKER, ensure_groups
+from perhekeskus.scheduling.models import (
+    Appointment,
+    CancellationReason,
+    CancelledBy,
+    Participant,
+    Resource,
+    Shift,
+    WorkType,
+)
+
+from . import catalogue
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+UTC = dt.UTC
+BATCH = 5000
+DEMO_PASSWORD = "perhekeskus-demo"
+VARKAUS = (62.3153, 27.8730)
+
+CANCEL_REASONS = [
+    (CancellationReason.CLIENT_CANCELLED, CancelledBy.CLIENT, 45),
+    (CancellationReason.CLIENT_NO_SHOW, CancelledBy.CLIENT, 20),
+    (CancellationReason.WORKER_ILL, CancelledBy.WORKER, 15),
+    (CancellationReason.ORGANISATION_CANCELLED, CancelledBy.ORGANISATION, 10),
+    (CancellationReason.OTHER, CancelledBy.CLIENT, 10),
+]
+OTHER_TEXTS = ["Perheen lapsi sairastui", "Aika siirrettiin perheen pyynnöstä", "Sääolosuhteet", "Auto hajosi"]
+
+
+@dataclass
+class DemoWorker:
+    worker: Worker
+    hours: str
+    home_share: float
+    client_types: list[WorkType]
+    caseload: list[int] = field(default_factory=list)
+    colleagues: list[DemoWorker] = field(default_factory=list)
+
+
+def _next_id(model) -> int:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
+def _reset_sequences(models) -> None:
+    if connection.vendor != "postgresql":
+        return
+    from django.core.management.color import no_style
+
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+def _bulk(model, rows, progress=None):
+    for i in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[i : i + BATCH], batch_size=BATCH)
+        if progress is not None:
+            progress.update(len(rows[i : i + BATCH]))
+
+
+def _aware(day: dt.date, minutes: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=HELSINKI).astimezone(UTC)
+
+
+def generate(
+    *,
+    seed: int = 1,
+    scale: float = 1.0,
+    today: dt.date | None = None,
+    days_back: int = 365,
+    days_ahead: int = 31,
+    quiet: bool = False,
+    stdout=None,
+) -> dict:
+    rnd = random.Random(seed)
+    fake = Faker("fi_FI")
+    fake.seed_instance(seed)
+    today = today or timezone.localdate()
+    say = (lambda msg: None) if quiet or stdout is None else (lambda msg: stdout.write(msg))
+
+    with transaction.atomic():
+        ensure_groups()
+        languages = {
+            code: Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in catalogue.LANGUAGES
+        }
+        competences = [Competence.objects.get_or_create(name=n)[0] for n in catalogue.COMPETENCES]
+        shared_types: dict[str, WorkType] = {}
+        demo_workers: list[DemoWorker] = []
+        say("Network and workers…")
+        for org_name, kind, units in catalogue.NETWORK:
+            org, _ = Organisation.objects.get_or_create(name=org_name, defaults={"kind": kind})
+            for unit_name, address, services, staff in units:
+                unit, _ = Unit.objects.get_or_create(organisation=org, name=unit_name, defaults={"address": address})
+                unit_types: list[WorkType] = []
+                for service_name, level, sector, types in services:
+                    service, _ = Service.objects.get_or_create(
+                        organisation=org, name=service_name, defaults={"level": level, "sector": sector}
+                    )
+                    for type_name, work_class, price in types:
+                        wt, _ = WorkType.objects.get_or_create(
+                            service=service,
+                            name=type_name,
+                            defaults={"work_class": work_class, "default_unit_price": Decimal(price)},
+                        )
+                        if work_class == "direct_client":
+                            unit_types.append(wt)
+                        else:
+                            shared_types[type_name] = wt
+                unit_workers = []
+                for profession, count, hours, home_share in staff:
+                    for _i in range(max(1, round(count * scale))):
+                        first, last = fake.first_name(), fake.last_name()
+                        resource = Resource.objects.create(kind=Resource.Kind.WORKER, name=f"{first} {last}")
+                        lat = VARKAUS[0] + rnd.uniform(-0.03, 0.03)
+                        lon = VARKAUS[1] + rnd.uniform(-0.05, 0.05)
+                        worker = Worker.objects.create(
+                            resource=resource,
+                            first_name=first,
+                            last_name=last,
+                            organisation=org,
+                            unit=unit,
+                            profession=profession,
+                            base_address=address,
+                            base_latitude=lat,
+                            base_longitude=lon,
+                        )
+                        langs = [languages["fi"]]
+                        if rnd.random() < 0.08:
+                            langs.append(languages["sv"])
+                        if rnd.random() < 0.4:
+                            langs.append(languages["en"])
+                        if rnd.random() < 0.04:
+                            langs.append(languages[rnd.choice(["ru", "ar", "so"])])
+                        worker.languages.set(langs)
+                        worker.competences.set(rnd.sample(competences, rnd.randint(0, 3)))
+                        dw = DemoWorker(worker, hours, home_share, unit_types)
+                        unit_workers.append(dw)
+                        demo_workers.append(dw)
+                for dw in unit_workers:
+                    dw.colleagues = [c for c in unit_workers if c is not dw]
+
+        say(f"{len(demo_workers)} workers. Families…")
+        family_ids, person_ids_by_family = _families(rnd, fake, scale, languages, today)
+
+        # Caseloads: each worker follows a set of families; a family may have several
+        # services (workers), as the seeds describe.
+        for dw in demo_workers:
+            size = {"public_health_nurse": 60, "school_nurse": 80, "school_social_worker": 40}.get(
+                dw.worker.profession, rnd.randint(12, 30)
+            )
+            dw.caseload = rnd.sample(family_ids, min(size, len(family_ids)))
+
+        say("Shifts and appointments…")
+        counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
+        users = _demo_users(demo_workers)
+        _reset_sequences([Family, Person, Membership, Shift, Appointment, Participant])
+    counts.update({"workers": len(demo_workers), "families": len(family_ids), "users": users})
+    return counts
+
+
+def _families(rnd, fake, scale, languages, today):
+    n_families = max(10, round(1700 * scale))
+    family_id, person_id, membership_id = _next_id(Family), _next_id(Person), _next_id(Membership)
+    families, persons, memberships, person_langs = [], [], [], []
+    person_ids_by_family: dict[int, list[int]] = {}
+    sv = languages["sv"].pk
+    fi = languages["fi"].pk
+
+    def person(first, last, born, lang):
+        nonlocal person_id
+        persons.append(Person(id=person_id, first_name=first, last_name=last, birth_date=born))
+        person_langs.append((person_id, lang))
+        person_id += 1
+        return person_id - 1
+
+    def member(fid, pid, role):
+        nonlocal membership_id
+        memberships.append(Membership(id=membership_id, family_id=fid, person_id=pid, role=role))
+        membership_id += 1
+        person_ids_by_family.setdefault(fid, []).append(pid)
+
+    def new_family(last, street):
+        nonlocal family_id
+        lat = VARKAUS[0] + rnd.uniform(-0.04, 0.04)
+        lon = VARKAUS[1] + rnd.uniform(-0.07, 0.07)
+        families.append(
+            Family(
+                id=family_id,
+                name=f"Perhe {last}",
+                address=street,
+                postal_code=rnd.choice(catalogue.POSTAL_CODES),
+                municipality="Varkaus",
+                latitude=lat,
+                longitude=lon,
+                key=f"{rnd.getrandbits(40):010X}",
+            )
+        )
+        family_id += 1
+        return family_id - 1
+
+    progress = tqdm(total=n_families, desc="families", disable=n_families < 5000, leave=False)
+    for _i in range(n_families):
+        last = fake.last_name()
+        lang = sv if rnd.random() < 0.05 else fi
+        fid = new_family(last, fake.street_address())
+        n_children = rnd.choices([1, 2, 3, 4, 5], weights=[38, 38, 16, 6, 2])[0]
+        youngest_age = rnd.choices(range(18), weights=[9, 8, 8, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 4, 4, 4, 4, 3])[0]
+        ages = sorted({min(17, youngest_age + sum(rnd.randint(1, 4) for _ in range(k))) for k in range(n_children)})
+        parent_age = max(ages) + rnd.randint(21, 36)
+        single = rnd.random() < 0.254
+        guardians = [
+            person(fake.first_name(), last, today - dt.timedelta(days=parent_age * 365 + rnd.randint(0, 364)), lang)
+        ]
+        if not single:
+            guardians.append(
+                person(
+                    fake.first_name(),
+                    rnd.choice([last, fake.last_name()]),
+                    today - dt.timedelta(days=(parent_age + rnd.randint(-4, 6)) * 365),
+                    lang,
+                )
+            )
+        for g in guardians:
+            member(fid, g, Person.Role.GUARDIAN)
+        children = [
+            person(fake.first_name(), last, today - dt.timedelta(days=age * 365 + rnd.randint(0, 364)), lang)
+            for age in ages
+        ]
+        for c in children:
+            member(fid, c, Person.Role.CHILD)
+        # Some children of single-parent families have a second home with the other parent.
+        if single and rnd.random() < 0.3:
+            other_last = fake.last_name()
+            fid2 = new_family(other_last, fake.street_address())
+            member(
+                fid2,
+                person(fake.first_name(), other_last, today - dt.timedelta(days=parent_age * 365), lang),
+                Person.Role.GUARDIAN,
+            )
+            for c in children:
+                member(fid2, c, Person.Role.CHILD)
+        progress.update(1)
+    progress.close()
+    _bulk(Family, families)
+    _bulk(Person, persons)
+    _bulk(Membership, memberships)
+    through = Person.languages.through
+    _bulk(through, [through(person_id=p, language_id=lang) for p, lang in person_langs])
+    return [f.id for f in families], person_ids_by_family
+
+
+def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
+    fi_holidays = holidays.country_holidays("FI", years=range(start.year, end.year + 1))
+    days, d = [], start
+    while d <= end:
+        if d.weekday() < 5 and d not in fi_holidays:
+            days.append(d)
+        d += dt.timedelta(days=1)
+    return days
+
+
+def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back, days_ahead, quiet):
+    days = _working_days(today - dt.timedelta(days=days_back), today + dt.timedelta(days=days_ahead))
+    now = timezone.now()
+    shift_id, appointment_id, participant_id = _next_id(Shift), _next_id(Appointment), _next_id(Participant)
+    persons_through = Appointment.persons.through
+    person_link_id = _next_id(persons_through)
+    totals = {"shifts": 0, "appointments": 0, "participants": 0}
+    t_doc, t_case, t_team, t_network = (
+        shared["Kirjaaminen"],
+        shared["Asiakkaan asioiden hoito"],
+        shared["Tiimipalaveri"],
+        shared["Verkostopalaveri"],
+    )
+    t_travel, t_training, t_other = shared["Matka"], shared["Koulutus"], shared["Muu työ"]
+    progress = tqdm(total=len(days), desc="days", disable=quiet, leave=False)
+    for day in days:
+        shifts, appointments, participants, links = [], [], [], []
+        busy: dict[int, list[tuple[int, int]]] = {}
+        past = day < today
+        for dw in demo_workers:
+            w = dw.worker
+            if rnd.random() < 0.06:  # leave, sick day, holiday
+                continue
+            h_from, h_to = catalogue.WORKING_HOURS[dw.hours]
+            shift_start, shift_end = h_from * 60, h_to * 60
+            shifts.append(
+                Shift(id=shift_id, worker_id=w.pk, start=_aware(day, shift_start), end=_aware(day, shift_end))
+            )
+            shift_id += 1
+            taken = busy.setdefault(w.pk, [])
+            cursor = shift_start + rnd.choice([0, 0, 15, 30])
+
+            def free(s, e, who):
+                return all(e <= bs or s >= be for bs, be in busy.get(who, []))
+
+            def add(
+                work_type, s, e, family=None, location=Appointment.LocationKind.UNIT, address="", notes="", pair=None
+            ):
+                nonlocal appointment_id, participant_id, person_link_id
+                if pair is not None and not free(s, e, pair.pk):
+                    pair = None
+                start, end = _aware(day, s), _aware(day, e)
+                a = Appointment(
+                    id=appointment_id,
+                    work_type_id=work_type.pk,
+                    planned_start=start,
+                    planned_end=end,
+                    unit_price=work_type.default_unit_price,
+                    family_id=family,
+                    location_kind=location,
+                    address=address,
+                    notes_to_heed=notes,
+                )
+                if past or end <= now:
+                    roll = rnd.random()
+                    if roll < 0.11 and family is not None:
+                        reason, party, _w = rnd.choices(CANCEL_REASONS, weights=[r[2] for r in CANCEL_REASONS])[0]
+                        a.status = Appointment.Status.CANCELLED
+                        a.cancellation_reason, a.cancelled_by = reason, party
+                        a.cancellation_text = rnd.choice(OTHER_TEXTS) if reason == CancellationReason.OTHER else ""
+                        a.cancelled_at = start - dt.timedelta(hours=rnd.choice([1, 3, 20, 48]))
+                    elif roll < 0.975:
+                        a.status = Appointment.Status.REALISED
+                        a.actual_start = start + dt.timedelta(minutes=rnd.choice([0, 0, 0, 5, 10, -5]))
+                        a.actual_end = max(
+                            end + dt.timedelta(minutes=rnd.choice([0, 0, -10, 10, 15, -15, 20])),
+                            a.actual_start + dt.timedelta(minutes=10),
+                        )
+                    # else: left unrecorded in the past, as happens
+                appointments.append(a)
+                active = a.status != Appointment.Status.CANCELLED
+                participants.append(
+                    Participant(
+                        id=participant_id,
+                        appointment_id=appointment_id,
+                        resource_id=w.resource_id,
+                        role=Participant.Role.PRIMARY,
+                        start=start,
+                        end=end,
+                        active=active,
+                    )
+                )
+                participant_id += 1
+                taken.append((s, e))
+                if pair is not None:
+                    participants.append(
+                        Participant(
+                            id=participant_id,
+                            appointment_id=appointment_id,
+                            resource_id=pair.resource_id,
+                            role=Participant.Role.PAIR,
+                            start=start,
+                            end=end,
+                            active=active,
+                        )
+                    )
+                    participant_id += 1
+                    busy.setdefault(pair.pk, []).append((s, e))
+                if family is not None and rnd.random() < 0.25:
+                    members = person_ids_by_family.get(family, [])
+                    for pid in rnd.sample(members, min(len(members), rnd.randint(1, 2))):
+                        links.append(persons_through(id=person_link_id, appointment_id=appointment_id, person_id=pid))
+                        person_link_id += 1
+                appointment_id += 1
+
+            def place(length, fn):
+                nonlocal cursor
+                for _try in range(6):
+                    s, e = cursor, cursor + length
+                    if e > shift_end:
+                        return False
+                    clash = [be for bs, be in busy.get(w.pk, []) if not (e <= bs or s >= be)]
+                    if not clash:
+                        fn(s, e)
+                        cursor = e
+                        return True
+                    cursor = max(clash)
+                return False
+
+            if day.weekday() == 0:
+                place(60, lambda s, e: add(t_team, s, e))
+            if day.weekday() == 2 and rnd.random() < 0.3:
+                place(90, lambda s, e: add(t_training, s, e))
+            visits = 0
+            while cursor < shift_end - 45:
+                roll = rnd.random()
+                if dw.client_types and dw.caseload and roll < 0.55:
+                    family = rnd.choice(dw.caseload)
+                    home = rnd.random() < dw.home_share
+                    length = rnd.choice([45, 60, 60, 90, 90, 120]) if home else rnd.choice([30, 45, 60, 60, 90])
+                    if home:
+                        place(rnd.choice([15, 20, 30]), lambda s, e: add(t_travel, s, e))
+                    wt = rnd.choice(dw.client_types)
+                    pair = None
+                    if dw.colleagues and rnd.random() < 0.12:
+                        cand = rnd.choice(dw.colleagues)
+                        if free(cursor, cursor + length, cand.worker.pk):
+                            pair = cand.worker
+                    notes = rnd.choice(catalogue.NOTES) if home and rnd.random() < 0.2 else ""
+                    placed = place(
+                        length,
+                        lambda s, e, f=family, h=home, t=wt, p=pair, n=notes: add(
+                            t,
+                            s,
+                            e,
+                            family=f,
+                            location=Appointment.LocationKind.CLIENT_HOME if h else Appointment.LocationKind.UNIT,
+                            address="" if h else w.unit.address,
+                            notes=n,
+                            pair=p,
+                        ),
+                    )
+                    if placed and home:
+                        visits += 1
+                        place(rnd.choice([15, 20, 30]), lambda s, e: add(t_travel, s, e))
+                elif roll < 0.72:
+                    place(rnd.choice([30, 45, 60]), lambda s, e: add(t_doc, s, e))
+                elif roll < 0.78:
+                    family = rnd.choice(dw.caseload) if dw.caseload else None
+                    place(60, lambda s, e, f=family: add(t_network, s, e, family=f))
+                elif roll < 0.83:
+                    place(rnd.choice([15, 30]), lambda s, e: add(t_case, s, e))
+                elif roll < 0.85:
+                    place(30, lambda s, e: add(t_other, s, e))
+                else:
+                    cursor += rnd.choice([15, 30, 45, 60])  # free time in the shift
+        # client-home addresses are the family's own, filled in one pass
+        _fill_home_addresses(appointments)
+        Shift.objects.bulk_create(shifts, batch_size=BATCH)
+        Appointment.objects.bulk_create(appointments, batch_size=BATCH)
+        Participant.objects.bulk_create(participants, batch_size=BATCH)
+        persons_through.objects.bulk_create(links, batch_size=BATCH)
+        totals["shifts"] += len(shifts)
+        totals["appointments"] += len(appointments)
+        totals["participants"] += len(participants)
+        progress.update(1)
+    progress.close()
+    _reset_sequences([persons_through])
+    return totals
+
+
+_address_cache: dict[int, str] = {}
+
+
+def _fill_home_addresses(appointments) -> None:
+    missing = {
+        a.family_id
+        for a in appointments
+        if a.location_kind == "client_home" and a.family_id and a.family_id not in _address_cache
+    }
+    if missing:
+        for fid, street, code, town in Family.objects.filter(pk__in=missing).values_list(
+            "id", "address", "postal_code", "municipality"
+        ):
+            _address_cache[fid] = f"{street}, {code} {town}"
+    for a in appointments:
+        if a.location_kind == "client_home" and a.family_id:
+            a.address = _address_cache[a.family_id]
+
+
+DEMO_USERS = [
+    # username, role, which worker (profession, organisation kind) or None, description
+    ("koordinaattori", COORDINATOR, None, "Resource coordinator: the whole region in one view"),
+    ("perhetyontekija", WORKER, ("family_worker", "wellbeing_area"), "Family worker of the wellbeing area"),
+    ("perhekumppani", WORKER, ("ngo_worker", "ngo"), "Family partner of an NGO"),
+    ("sosiaalityontekija", WORKER, ("social_worker", "wellbeing_area"), "Social worker of the wellbeing area"),
+    ("johtaja", MANAGER, None, "Manager"),
+    ("admin", ADMINISTRATOR, None, "Administrator (also Django admin)"),
+]
+
+
+def _demo_users(demo_workers) -> list[tuple[str, str]]:
+    User = get_user_model()
+    result = []
+    for username, role, match, description in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, is_staff=role == ADMINISTRATOR, is_superuser=role == ADMINISTRATOR)
+            user.set_password(DEMO_PASSWORD)
+        if match:
+            worker = next(
+                dw.worker
+                for dw in demo_workers
+                if dw.worker.profession == match[0]
+                and dw.worker.organisation.kind == match[1]
+                and dw.worker.user_id is None
+            )
+            user.first_name, user.last_name = worker.first_name, worker.last_name
+            user.save()
+            worker.user = user
+            worker.save(update_fields=["user"])
+        else:
+            user.first_name = {"koordinaattori": "Koordinaattori", "johtaja": "Johtaja", "admin": "Ylläpitäjä"}[
+                username
+            ]
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        result.append((username, description))
+    return result

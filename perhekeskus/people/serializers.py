@@ -1,0 +1,48 @@
+from rest_framework import serializers
+
+from .models import Family, Membership, Person, Worker
+
+
+class WorkerSerializer(serializers.ModelSerializer):
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    competences = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = Worker
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "organisation",
+            "unit",
+            "profession",
+            "languages",
+            "competences",
+            "base_address",
+            "base_latitude",
+            "base_longitude",
+            "is_active",
+        ]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["person", "role"]
+
+
+class FamilySerializer(serializers.ModelSerializer):
+    members = MembershipSerializer(source="memberships", many=True, read_only=True)
+
+    class Meta:
+        model = Family
+        fields = ["id", "key", "name", "address", "postal_code", "municipality", "members"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    families = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "last_name", "birth_date", "languages", "families"]

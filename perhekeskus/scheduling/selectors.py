@@ -1,0 +1,278 @@
+"""Reads of the calendar shared by pages, API and feeds. Every list here runs a fixed
+number of queries whatever the row count; the who-sees-what rules will be applied here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from perhekeskus.people.models import Family, Worker
+
+from .models import Appointment, Participant, Shift, WorkType
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+@dataclass
+class WorkerFilter:
+    organisation: int | None = None
+    unit: int | None = None
+    profession: str | None = None
+    competence: int | None = None
+    language: int | None = None
+    search: str = ""
+    ids: list[int] | None = None
+
+
+def worker_list(*, filters: WorkerFilter | None = None) -> QuerySet[Worker]:
+    """Active workers matching the filters, with what the rows show."""
+    f = filters or WorkerFilter()
+    qs = Worker.objects.filter(is_active=True).select_related("organisation", "unit")
+    if f.ids is not None:
+        qs = qs.filter(pk__in=f.ids)
+    if f.organisation:
+        qs = qs.filter(organisation_id=f.organisation)
+    if f.unit:
+        qs = qs.filter(unit_id=f.unit)
+    if f.profession:
+        qs = qs.filter(profession=f.profession)
+    if f.competence:
+        qs = qs.filter(competences__id=f.competence)
+    if f.language:
+        qs = qs.filter(languages__id=f.language)
+    if f.search:
+        for word in f.search.split():
+            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return qs.distinct().order_by("last_name", "first_name", "id")
+
+
+def local_day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
+    """UTC bounds of ``days`` local days from ``day`` (23 or 25 hours on DST days)."""
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=HELSINKI)
+    end = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(0), tzinfo=HELSINKI)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+@dataclass
+class Entry:
+    """One appointment as a worker's row or calendar shows it."""
+
+    appointment_id: int
+    start: dt.datetime
+    end: dt.datetime
+    status: str
+    role: str
+    work_class: str
+    work_type: str
+    family_id: int | None
+    family_name: str
+    location_kind: str
+    address: str
+    notes_to_heed: str
+    others: list[str] = field(default_factory=list)  # the other workers on it
+
+
+@dataclass
+class Row:
+    worker: Worker
+    shifts: list[tuple[dt.datetime, dt.datetime]]
+    entries: list[Entry]
+    shift_hours: float
+    booked_hours: float
+    free_hours: float
+
+
+def _merge(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    merged: list[list[dt.datetime]] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def _hours(intervals) -> float:
+    return sum((e - s).total_seconds() for s, e in intervals) / 3600
+
+
+def _clip(intervals, lo, hi):
+    return [(max(s, lo), min(e, hi)) for s, e in intervals if s < hi and e > lo]
+
+
+def capacity(shifts, booked, lo, hi) -> tuple[float, float, float]:
+    """Shift hours, booked hours and free hours of one worker in [lo, hi).
+
+    Free hours are shift time not covered by active bookings (docs/metrics.md). Booked
+    hours count all active bookings in the period, in or out of shifts."""
+    shift_spans = _merge(_clip(shifts, lo, hi))
+    booked_spans = _merge(_clip(booked, lo, hi))
+    busy_in_shift = []
+    for bs, be in booked_spans:
+        busy_in_shift.extend(_clip(shift_spans, bs, be))
+    shift_h = _hours(shift_spans)
+    return shift_h, _hours(booked_spans), max(0.0, shift_h - _hours(busy_in_shift))
+
+
+def _entries_for(
+    resource_ids: list[int], start: dt.datetime, end: dt.datetime, include_cancelled: bool = True
+) -> dict[int, list[Entry]]:
+    """Entries per resource id, in two queries (participations, then co-participants)."""
+    qs = (
+        Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
+        .select_related("appointment__work_type", "appointment__family")
+        .order_by("start", "appointment_id")
+    )
+    if not include_cancelled:
+        qs = qs.filter(active=True)
+    participations = list(qs)
+    appointment_ids = {p.appointment_id for p in participations}
+    co = defaultdict(list)
+    if appointment_ids:
+        for appointment_id, resource_id, name in Participant.objects.filter(
+            appointment_id__in=appointment_ids
+        ).values_list("appointment_id", "resource_id", "resource__name"):
+            co[appointment_id].append((resource_id, name))
+    result: dict[int, list[Entry]] = defaultdict(list)
+    for p in participations:
+        a = p.appointment
+        result[p.resource_id].append(
+            Entry(
+                appointment_id=a.pk,
+                start=a.planned_start,
+                end=a.planned_end,
+                status=a.status,
+                role=p.role,
+                work_class=a.work_type.work_class,
+                work_type=a.work_type.name,
+                family_id=a.family_id,
+                family_name=a.family.name if a.family else "",
+                location_kind=a.location_kind,
+                address=a.address,
+                notes_to_heed=a.notes_to_heed,
+                others=[name for rid, name in co[a.pk] if rid != p.resource_id],
+            )
+        )
+    return result
+
+
+def resource_rows(*, workers: list[Worker], start: dt.datetime, end: dt.datetime) -> list[Row]:
+    """The resource view's rows for the given workers and period: three queries in all."""
+    resource_ids = [w.resource_id for w in workers]
+    shifts_by_worker: dict[int, list] = defaultdict(list)
+    for worker_id, s, e in Shift.objects.filter(
+        worker_id__in=[w.pk for w in workers], start__lt=end, end__gt=start
+    ).values_list("worker_id", "start", "end"):
+        shifts_by_worker[worker_id].append((s, e))
+    entries = _entries_for(resource_ids, start, end)
+    rows = []
+    for w in workers:
+        worker_entries = entries.get(w.resource_id, [])
+        booked = [(e.start, e.end) for e in worker_entries if e.status != Appointment.Status.CANCELLED]
+        shift_h, booked_h, free_h = capacity(shifts_by_worker[w.pk], booked, start, end)
+        rows.append(
+            Row(
+                worker=w,
+                shifts=sorted(shifts_by_worker[w.pk]),
+                entries=worker_entries,
+                shift_hours=shift_h,
+                booked_hours=booked_h,
+                free_hours=free_h,
+            )
+        )
+    return rows
+
+
+def worker_calendar(*, worker: Worker, start: dt.datetime, end: dt.datetime) -> Row:
+    return resource_rows(workers=[worker], start=start, end=end)[0]
+
+
+def family_appointments(
+    *, family: Family, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> QuerySet[Appointment]:
+    """All of a family's appointments across services and workers."""
+    qs = Appointment.objects.filter(family=family)
+    if start:
+        qs = qs.filter(planned_end__gt=start)
+    if end:
+        qs = qs.filter(planned_start__lt=end)
+    return (
+        qs.select_related("work_type__service__organisation")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("resource").order_by("role")),
+            "persons",
+        )
+        .order_by("planned_start", "id")
+    )
+
+
+def appointment_list(
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    worker: int | None = None,
+    family: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Appointment]:
+    qs = Appointment.objects.all()
+    if start:
+        qs = qs.filter(planned_end__gt=start)
+    if end:
+        qs = qs.filter(planned_start__lt=end)
+    if worker:
+        qs = qs.filter(participants__resource__worker__id=worker)
+    if family:
+        qs = qs.filter(family_id=family)
+    if status:
+        qs = qs.filter(status=status)
+    return (
+        qs.select_related("work_type", "family")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("resource__worker")),
+            "persons",
+        )
+        .order_by("planned_start", "id")
+    )
+
+
+def appointment_get(*, pk: int) -> Appointment:
+    return (
+        Appointment.objects.select_related("work_type__service", "family", "created_by")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("resource__worker__unit")),
+            "persons",
+            "changes__changed_by",
+        )
+        .get(pk=pk)
+    )
+
+
+def appointment_workers(appointment: Appointment) -> tuple[Worker | None, Worker | None]:
+    """Primary worker and work pair of an appointment whose participants are prefetched."""
+    primary = pair = None
+    for p in appointment.participants.all():
+        worker = getattr(p.resource, "worker", None)
+        if p.role == Participant.Role.PRIMARY:
+            primary = worker
+        elif p.role == Participant.Role.PAIR:
+            pair = worker
+    return primary, pair
+
+
+def work_type_list() -> QuerySet[WorkType]:
+    return WorkType.objects.filter(is_active=True).select_related("service").order_by("service__name", "name")
+
+
+def unit_price_total(appointment: Appointment) -> Decimal:
+    hours = Decimal((appointment.planned_end - appointment.planned_start).total_seconds()) / Decimal(3600)
+    return (hours * appointment.unit_price).quantize(Decimal("0.01"))
+
+
+def now_local() -> dt.datetime:
+    return timezone.localtime(timezone.now(), HELSINKI)

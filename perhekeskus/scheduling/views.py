@@ -1,0 +1,530 @@
+"""Calendar pages. Thin: parse input, ask the policy, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from perhekeskus.api import validation_error_payload
+from perhekeskus.people.models import Family, Worker
+
+from . import policy, selectors, services
+from .forms import AppointmentForm, CancelForm, EditScopeForm, RealiseForm, ResourceFilterForm, local_datetime
+from .models import Appointment, CancellationReason, WorkClass
+from .timeline import HELSINKI, Frame
+
+# Service errors name model fields; the form names some of them differently.
+FIELD_MAP = {"planned_start": "start_time", "planned_end": "end_time", "text": None}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, messages_ in validation_error_payload(exc).items():
+        name = FIELD_MAP.get(field, field)
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def _parse_day(value: str | None) -> dt.date:
+    return parse_date(value or "") or selectors.now_local().date()
+
+
+@login_required
+def home(request):
+    if policy.can_see_resource_view(request.user):
+        return redirect("scheduling:resource_view")
+    worker = policy.own_worker(request.user)
+    if worker:
+        return redirect("scheduling:worker_calendar", pk=worker.pk)
+    return render(request, "scheduling/no_role.html")
+
+
+# --- resource view --------------------------------------------------------------------
+
+
+def _resource_frame(form: ResourceFilterForm) -> tuple[Frame, str, dt.date]:
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "week"
+    day = data.get("date") or selectors.now_local().date()
+    if view in ("week", "week7"):
+        first = day - dt.timedelta(days=day.weekday())
+        return Frame.for_days(first, 7 if view == "week7" else 5), view, day
+    return Frame.for_days(day, 1), view, day
+
+
+def _worker_filter(form: ResourceFilterForm) -> selectors.WorkerFilter:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.WorkerFilter(
+        organisation=data["organisation"].pk if data.get("organisation") else None,
+        unit=data["unit"].pk if data.get("unit") else None,
+        profession=data.get("profession") or None,
+        competence=data["competence"].pk if data.get("competence") else None,
+        language=data["language"].pk if data.get("language") else None,
+        search=data.get("q") or "",
+    )
+
+
+def _rows_context(request, form, frame, offset: int, ids: list[int] | None = None):
+    filters = _worker_filter(form)
+    workers_qs = selectors.worker_list(filters=filters)
+    chunk = settings.RESOURCE_VIEW_CHUNK
+    if ids is not None:
+        workers = list(workers_qs.filter(pk__in=ids))
+        has_more = False
+    else:
+        workers = list(workers_qs[offset : offset + chunk + 1])
+        has_more = len(workers) > chunk
+        workers = workers[:chunk]
+    start, end = selectors.local_day_bounds(frame.first_day, frame.days)
+    rows = selectors.resource_rows(workers=workers, start=start, end=end)
+    for row in rows:
+        row.shift_boxes = [box for s, e in row.shifts for box in frame.place(s, e)]
+        for entry in row.entries:
+            entry.boxes = frame.place(entry.start, entry.end)
+    params = request.GET.copy()
+    params["offset"] = offset + chunk
+    params.pop("ids", None)
+    return {
+        "rows": rows,
+        "frame": frame,
+        "has_more": has_more,
+        "next_url": reverse("scheduling:resource_rows") + "?" + params.urlencode(),
+        "can_book": policy.is_coordinator(request.user),
+    }
+
+
+@login_required
+@require_GET
+def resource_view(request):
+    if not policy.can_see_resource_view(request.user):
+        raise PermissionDenied
+    form = ResourceFilterForm(request.GET or None)
+    frame, view, day = _resource_frame(form)
+    step = dt.timedelta(days=1 if view == "day" else 7)
+    base = request.GET.copy()
+
+    def link(d: dt.date) -> str:
+        base["date"] = d.isoformat()
+        return "?" + base.urlencode()
+
+    context = _rows_context(request, form, frame, 0)
+    context.update(
+        {
+            "form": form,
+            "view": view,
+            "day": day,
+            "prev_url": link(day - step),
+            "next_period_url": link(day + step),
+            "today_url": link(selectors.now_local().date()),
+            "total_workers": selectors.worker_list(filters=_worker_filter(form)).count(),
+            "work_classes": WorkClass.choices,
+            "move_url": reverse("scheduling:appointment_move", args=[0]).replace("/0/", "/{id}/"),
+            "new_url": reverse("scheduling:appointment_new"),
+            "rows_url": reverse("scheduling:resource_rows"),
+        }
+    )
+    return render(request, "scheduling/resource_view.html", context)
+
+
+@login_required
+@require_GET
+def resource_rows(request):
+    """A chunk of rows (infinite scroll), or given rows again after a move (``ids``)."""
+    if not policy.can_see_resource_view(request.user):
+        raise PermissionDenied
+    form = ResourceFilterForm(request.GET or None)
+    frame, _view, _day = _resource_frame(form)
+    try:
+        offset = max(0, int(request.GET.get("offset", 0)))
+        ids = [int(i) for i in request.GET["ids"].split(",") if i] if request.GET.get("ids") else None
+    except ValueError:
+        return HttpResponse(status=400)
+    return render(request, "scheduling/_resource_rows.html", _rows_context(request, form, frame, offset, ids))
+
+
+# --- worker and family calendars ------------------------------------------------------
+
+
+@login_required
+def my_calendar(request):
+    worker = policy.own_worker(request.user)
+    if worker is None:
+        raise Http404
+    return redirect("scheduling:worker_calendar", pk=worker.pk)
+
+
+@login_required
+@require_GET
+def worker_calendar(request, pk: int):
+    worker = get_object_or_404(Worker.objects.select_related("organisation", "unit"), pk=pk)
+    if not policy.can_see_worker_calendar(request.user, worker):
+        raise Http404
+    view = request.GET.get("view", "day")
+    if view not in ("day", "week", "month", "list"):
+        view = "day"
+    day = _parse_day(request.GET.get("date"))
+    if view == "day":
+        first, days, step = day, 1, dt.timedelta(days=1)
+    elif view == "week":
+        first, days, step = day - dt.timedelta(days=day.weekday()), 7, dt.timedelta(days=7)
+    elif view == "month":
+        first = day.replace(day=1)
+        nxt = (first + dt.timedelta(days=32)).replace(day=1)
+        days, step = (nxt - first).days, None
+    else:
+        first, days, step = day, 28, dt.timedelta(days=28)
+    start, end = selectors.local_day_bounds(first, days)
+    row = selectors.worker_calendar(worker=worker, start=start, end=end)
+    by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
+    for entry in row.entries:
+        by_day.setdefault(timezone.localtime(entry.start, HELSINKI).date(), []).append(entry)
+    day_rows = []
+    if view == "week":
+        frame = Frame.for_days(first, 1)
+        for d, entries in by_day.items():
+            d_frame = Frame.for_days(d, 1)
+            for entry in entries:
+                entry.boxes = d_frame.place(entry.start, entry.end)
+            shift_boxes = [b for s, e in row.shifts for b in d_frame.place(s, e)]
+            day_rows.append({"day": d, "entries": entries, "shift_boxes": shift_boxes})
+    else:
+        frame = None
+    if view == "month":
+        prev_day = (first - dt.timedelta(days=1)).replace(day=1)
+        next_day = (first + dt.timedelta(days=32)).replace(day=1)
+        lead = first.weekday()
+        cells = [None] * lead + list(by_day.items())
+        weeks = [cells[i : i + 7] for i in range(0, len(cells), 7)]
+        weeks[-1] += [None] * (7 - len(weeks[-1]))
+    else:
+        prev_day, next_day, weeks = day - step, day + step, None
+    context = {
+        "worker": worker,
+        "row": row,
+        "view": view,
+        "day": day,
+        "first": first,
+        "by_day": by_day,
+        "frame": frame,
+        "weeks": weeks,
+        "day_rows": day_rows,
+        "prev_url": "?" + urlencode({"view": view, "date": prev_day.isoformat()}),
+        "next_url": "?" + urlencode({"view": view, "date": next_day.isoformat()}),
+        "today_url": "?" + urlencode({"view": view}),
+        "is_own": policy.own_worker(request.user) == worker,
+        "can_book": policy.can_book_for(request.user, worker),
+        "quick_reasons": CancellationReason.choices,
+        "ical_url": request.build_absolute_uri(reverse("scheduling:worker_ical", args=[worker.ical_token]))
+        if policy.own_worker(request.user) == worker
+        else None,
+        "now": timezone.now(),
+    }
+    return render(request, "scheduling/worker_calendar.html", context)
+
+
+@login_required
+@require_GET
+def family_calendar(request, pk: int):
+    family = get_object_or_404(Family, pk=pk)
+    if not policy.can_see_family(request.user, family):
+        raise Http404
+    show = request.GET.get("show", "upcoming")
+    now = timezone.now()
+    if show == "past":
+        appointments = selectors.family_appointments(family=family, end=now).reverse()[:200]
+    elif show == "all":
+        appointments = selectors.family_appointments(family=family)[:500]
+    else:
+        show = "upcoming"
+        appointments = selectors.family_appointments(family=family, start=now)[:200]
+    items = []
+    for a in appointments:
+        primary, pair = selectors.appointment_workers(a)
+        items.append({"a": a, "primary": primary, "pair": pair})
+    members = family.memberships.select_related("person").order_by("role", "person__birth_date")
+    return render(
+        request, "scheduling/family_calendar.html", {"family": family, "items": items, "show": show, "members": members}
+    )
+
+
+@login_required
+@require_GET
+def family_search(request):
+    """Options for the booking form's family field (coordinators search by name)."""
+    if not policy.is_coordinator(request.user):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    families = Family.objects.none()
+    if len(q) >= 2:
+        families = Family.objects.filter(name__icontains=q).order_by("name")[:30]
+    return render(request, "scheduling/_family_options.html", {"families": families, "q": q})
+
+
+@login_required
+@require_GET
+def family_persons(request):
+    try:
+        family = Family.objects.get(pk=int(request.GET.get("family", "")))
+    except (ValueError, Family.DoesNotExist):
+        return HttpResponse("")
+    if not policy.can_see_family(request.user, family):
+        raise Http404
+    form = AppointmentForm(initial={"family": family.pk})
+    return render(request, "scheduling/_persons_field.html", {"form": form})
+
+
+# --- appointments ---------------------------------------------------------------------
+
+
+def _service_kwargs(data) -> dict:
+    return {
+        "worker": data["worker"],
+        "work_type": data["work_type"],
+        "start": data["start"],
+        "end": data["end"],
+        "unit_price": data.get("unit_price"),
+        "family": data.get("family"),
+        "persons": list(data.get("persons") or []),
+        "location_kind": data["location_kind"],
+        "address": data.get("address") or "",
+        "notes_to_heed": data.get("notes_to_heed") or "",
+        "pair": data.get("pair"),
+        "confirm_outside_shift": data.get("confirm_outside_shift", False),
+    }
+
+
+@login_required
+def appointment_new(request):
+    me = policy.own_worker(request.user)
+    if not policy.is_coordinator(request.user) and me is None:
+        raise PermissionDenied
+    initial = {"location_kind": Appointment.LocationKind.CLIENT_HOME, "worker": me.pk if me else None}
+    if request.method == "GET":
+        if request.GET.get("worker", "").isdigit():
+            initial["worker"] = int(request.GET["worker"])
+        start = parse_datetime(request.GET.get("start", ""))
+        if start:
+            start = timezone.localtime(
+                timezone.make_aware(start, HELSINKI) if timezone.is_naive(start) else start, HELSINKI
+            )
+            initial.update(
+                {"date": start.date(), "start_time": start.time(), "end_time": (start + dt.timedelta(hours=1)).time()}
+            )
+        form = AppointmentForm(initial=initial)
+    else:
+        form = AppointmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if not policy.can_book_for(request.user, data["worker"]):
+                form.add_error("worker", _("You may book only your own calendar."))
+            else:
+                try:
+                    if data.get("repeat"):
+                        created = services.appointment_book_recurring(
+                            actor=request.user,
+                            weekdays=data["weekdays"],
+                            weeks=data["weeks"],
+                            **_service_kwargs(data),
+                        )
+                        messages.success(request, _("Booked %(count)d appointments.") % {"count": len(created)})
+                        appointment = created[0]
+                    else:
+                        appointment = services.appointment_book(actor=request.user, **_service_kwargs(data))
+                        messages.success(request, _("Appointment booked."))
+                    return redirect("scheduling:appointment_detail", pk=appointment.pk)
+                except services.OutsideShift as exc:
+                    form.outside_shift = True
+                    _apply_errors(form, exc)
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+    return render(request, "scheduling/appointment_form.html", {"form": form, "is_new": True})
+
+
+def _get_editable(request, pk: int) -> Appointment:
+    appointment = get_object_or_404(Appointment, pk=pk)
+    if not policy.can_edit_appointment(request.user, appointment):
+        raise Http404
+    return appointment
+
+
+@login_required
+@require_GET
+def appointment_detail(request, pk: int):
+    appointment = get_object_or_404(Appointment.objects.only("id"), pk=pk)
+    if not policy.can_edit_appointment(request.user, appointment):
+        raise Http404
+    appointment = selectors.appointment_get(pk=pk)
+    primary, pair = selectors.appointment_workers(appointment)
+    return render(
+        request,
+        "scheduling/appointment_detail.html",
+        {
+            "a": appointment,
+            "primary": primary,
+            "pair": pair,
+            "cost": selectors.unit_price_total(appointment),
+            "realise_form": RealiseForm(),
+            "cancel_form": CancelForm(),
+            "quick_reasons": CancellationReason.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def appointment_edit(request, pk: int):
+    appointment = _get_editable(request, pk)
+    appointment = selectors.appointment_get(pk=pk)
+    primary, pair = selectors.appointment_workers(appointment)
+    if appointment.status != Appointment.Status.PLANNED:
+        messages.error(request, _("Only planned appointments can be changed."))
+        return redirect("scheduling:appointment_detail", pk=pk)
+    if request.method == "POST":
+        form = AppointmentForm(request.POST)
+        scope_form = EditScopeForm(request.POST)
+        if form.is_valid() and scope_form.is_valid():
+            data = form.cleaned_data
+            if not policy.can_book_for(request.user, data["worker"]):
+                form.add_error("worker", _("You may book only your own calendar."))
+            else:
+                kwargs = _service_kwargs(data)
+                try:
+                    services.appointment_update(
+                        actor=request.user,
+                        appointment=appointment,
+                        scope=scope_form.cleaned_data["scope"],
+                        **kwargs,
+                    )
+                    messages.success(request, _("Appointment changed."))
+                    return redirect("scheduling:appointment_detail", pk=pk)
+                except services.OutsideShift as exc:
+                    form.outside_shift = True
+                    _apply_errors(form, exc)
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+    else:
+        start = timezone.localtime(appointment.planned_start, HELSINKI)
+        end = timezone.localtime(appointment.planned_end, HELSINKI)
+        form = AppointmentForm(
+            initial={
+                "worker": primary.pk if primary else None,
+                "pair": pair.pk if pair else None,
+                "work_type": appointment.work_type_id,
+                "date": start.date(),
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "unit_price": appointment.unit_price,
+                "family": appointment.family_id,
+                "persons": [p.pk for p in appointment.persons.all()],
+                "location_kind": appointment.location_kind,
+                "address": appointment.address,
+                "notes_to_heed": appointment.notes_to_heed,
+            }
+        )
+        scope_form = EditScopeForm()
+    return render(
+        request,
+        "scheduling/appointment_form.html",
+        {"form": form, "scope_form": scope_form if appointment.series_id else None, "is_new": False, "a": appointment},
+    )
+
+
+def _back(request, appointment: Appointment):
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("scheduling:appointment_detail", pk=appointment.pk)
+
+
+@login_required
+@require_POST
+def appointment_realise(request, pk: int):
+    appointment = _get_editable(request, pk)
+    form = RealiseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the times."))
+        return _back(request, appointment)
+    data = form.cleaned_data
+    day = data.get("actual_date") or timezone.localtime(appointment.planned_start, HELSINKI).date()
+    try:
+        start = local_datetime(day, data["actual_start"]) if data.get("actual_start") else None
+        end = local_datetime(day, data["actual_end"]) if data.get("actual_end") else None
+        if start and end is None:
+            end = start + (appointment.planned_end - appointment.planned_start)
+        services.appointment_realise(actor=request.user, appointment=appointment, actual_start=start, actual_end=end)
+        messages.success(request, _("Marked realised."))
+    except ValidationError as exc:
+        for msgs in validation_error_payload(exc).values():
+            for m in msgs:
+                messages.error(request, m)
+    return _back(request, appointment)
+
+
+@login_required
+@require_POST
+def appointment_cancel(request, pk: int):
+    appointment = _get_editable(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a cancellation reason."))
+        return _back(request, appointment)
+    try:
+        services.appointment_cancel(
+            actor=request.user,
+            appointment=appointment,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data.get("text") or "",
+            cancelled_by=form.cleaned_data.get("cancelled_by") or None,
+        )
+        messages.success(request, _("Appointment cancelled."))
+    except ValidationError as exc:
+        for msgs in validation_error_payload(exc).values():
+            for m in msgs:
+                messages.error(request, m)
+    return _back(request, appointment)
+
+
+@login_required
+@require_POST
+def appointment_move(request, pk: int):
+    """Drag and drop on the resource view: JSON in, JSON out."""
+    if not policy.is_coordinator(request.user):
+        raise PermissionDenied
+    appointment = get_object_or_404(Appointment, pk=pk)
+    try:
+        body = json.loads(request.body or b"{}")
+        start = parse_datetime(body.get("start", ""))
+        worker = Worker.objects.get(pk=int(body["worker"])) if body.get("worker") else None
+    except (ValueError, TypeError, Worker.DoesNotExist):
+        return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
+    if start is None:
+        return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start, HELSINKI)
+    try:
+        moved = services.appointment_move(
+            actor=request.user,
+            appointment=appointment,
+            start=start,
+            worker=worker,
+            confirm_outside_shift=bool(body.get("confirm")),
+        )
+    except services.OutsideShift as exc:
+        return JsonResponse({"confirm": validation_error_payload(exc)}, status=409)
+    except ValidationError as exc:
+        status = 409 if isinstance(exc, services.BookingConflict) else 400
+        return JsonResponse({"errors": validation_error_payload(exc)}, status=status)
+    return JsonResponse(
+        {"id": moved.pk, "start": moved.planned_start.isoformat(), "end": moved.planned_end.isoformat()}
+    )

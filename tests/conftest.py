@@ -1,0 +1,68 @@
+import os
+
+import pytest
+from django.utils import translation
+
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, WORKER
+
+from .factories import FamilyFactory, UnitFactory, WorkTypeFactory, make_user, make_worker
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Service messages are asserted in English unless a test switches language."""
+    settings.LANGUAGE_CODE = "fi"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Perhetyö")
+
+
+@pytest.fixture
+def work_type(db):
+    return WorkTypeFactory(name="Tehostettu perhetyö")
+
+
+@pytest.fixture
+def worker(unit):
+    return make_worker("Päivi Perhetyöntekijä", unit=unit)
+
+
+@pytest.fixture
+def pair_worker(unit):
+    return make_worker("Seppo Sosiaalityöntekijä", unit=unit, profession="social_worker")
+
+
+@pytest.fixture
+def family(db):
+    return FamilyFactory(name="Perhe Miettinen")
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_user("koordinaattori", COORDINATOR)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user("johtaja", MANAGER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("yllapito", ADMINISTRATOR)
+
+
+@pytest.fixture
+def worker_user(worker):
+    user = make_user("paivi", WORKER)
+    worker.user = user
+    worker.save()
+    return user
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
