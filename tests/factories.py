@@ -70,8 +70,9 @@ class FamilyFactory(factory.django.DjangoModelFactory):
 def make_worker(name="Päivi Perhetyöntekijä", unit=None, profession="family_worker", user=None) -> Worker:
     first, last = name.split(" ", 1)
     unit = unit or UnitFactory()
-    return worker_create(first_name=first, last_name=last, organisation=unit.organisation, unit=unit,
-                         profession=profession, user=user)
+    return worker_create(
+        first_name=first, last_name=last, organisation=unit.organisation, unit=unit, profession=profession, user=user
+    )
 
 
 def make_person(family: Family, first="Aino", role=Person.Role.CHILD, born=dt.date(2018, 5, 1)) -> Person:
@@ -94,5 +95,8 @@ def add_shift(worker: Worker, start: dt.datetime, end: dt.datetime) -> Shift:
 def add_shifts(worker: Worker, first_day: dt.date, days: int, hours=(8, 16)) -> None:
     for i in range(days):
         d = first_day + dt.timedelta(days=i)
-        add_shift(worker, dt.datetime.combine(d, dt.time(hours[0]), tzinfo=HELSINKI),
-                  dt.datetime.combine(d, dt.time(hours[1]), tzinfo=HELSINKI))
+        add_shift(
+            worker,
+            dt.datetime.combine(d, dt.time(hours[0]), tzinfo=HELSINKI),
+            dt.datetime.combine(d, dt.time(hours[1]), tzinfo=HELSINKI),
+        )

@@ -47,11 +47,15 @@ class WorkerChoiceField(forms.ModelChoiceField):
 class AppointmentForm(forms.Form):
     worker = WorkerChoiceField(label=gettext_lazy("Worker"), queryset=Worker.objects.none())
     work_type = forms.ModelChoiceField(label=gettext_lazy("Work type"), queryset=WorkType.objects.none())
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time", "step": 300})
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end_time = forms.TimeField(label=gettext_lazy("End"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}))
+    start_time = forms.TimeField(
+        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=gettext_lazy("End"), widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+    )
     unit_price = forms.DecimalField(
         label=gettext_lazy("Unit price (EUR/h)"),
         required=False,
@@ -154,13 +158,15 @@ class EditScopeForm(forms.Form):
 
 class RealiseForm(forms.Form):
     actual_date = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     actual_start = forms.TimeField(
-        label=gettext_lazy("Actual start"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("Actual start"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     actual_end = forms.TimeField(
-        label=gettext_lazy("Actual end"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=gettext_lazy("Actual end"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
 
@@ -175,7 +181,9 @@ class CancelForm(forms.Form):
 
 
 class ResourceFilterForm(forms.Form):
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Date"))
+    date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label=gettext_lazy("Date")
+    )
     view = forms.ChoiceField(
         choices=[
             ("week", gettext_lazy("Work week")),

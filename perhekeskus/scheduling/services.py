@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -248,16 +248,22 @@ def _record(appointment: Appointment, actor: AbstractBaseUser | None, action: st
 
 
 def _sync_participants(appointment: Appointment, worker: Worker, pair: Worker | None) -> None:
+    """Make the appointment's participant rows match its workers, times and status.
+
+    Rows are written in resource-id order and only when something changes: under
+    concurrency this keeps PostgreSQL's exclusion checks from waiting on each other in a
+    cycle (a needless UPDATE re-checks the constraint)."""
     wanted = {Participant.Role.PRIMARY: worker.resource_id}
     if pair is not None:
         wanted[Participant.Role.PAIR] = pair.resource_id
     active = appointment.status != Appointment.Status.CANCELLED
+    times = (appointment.planned_start, appointment.planned_end, active)
     existing = {p.role: p for p in appointment.participants.all()}
-    for role, participant in existing.items():
+    for role, participant in list(existing.items()):
         if role in (Participant.Role.PRIMARY, Participant.Role.PAIR) and wanted.get(role) != participant.resource_id:
             participant.delete()
-    existing = {p.role: p for p in appointment.participants.all()}
-    for role, resource_id in wanted.items():
+            del existing[role]
+    for role, resource_id in sorted(wanted.items(), key=lambda kv: kv[1]):
         if role not in existing:
             Participant.objects.create(
                 appointment=appointment,
@@ -267,7 +273,10 @@ def _sync_participants(appointment: Appointment, worker: Worker, pair: Worker | 
                 end=appointment.planned_end,
                 active=active,
             )
-    appointment.participants.update(start=appointment.planned_start, end=appointment.planned_end, active=active)
+    for participant in sorted(existing.values(), key=lambda p: p.resource_id):
+        if (participant.start, participant.end, participant.active) != times:
+            participant.start, participant.end, participant.active = times
+            participant.save(update_fields=["start", "end", "active"])
 
 
 def _save_guarded(fn):
@@ -278,8 +287,11 @@ def _save_guarded(fn):
         try:
             with transaction.atomic():
                 return fn()
-        except IntegrityError as exc:
-            if "participant_no_overlap" not in str(exc):
+        except (IntegrityError, OperationalError) as exc:
+            # the exclusion constraint refused an overlap, or two bookings of the same
+            # resources waited on each other and PostgreSQL chose this one to give way
+            deadlock = getattr(getattr(exc, "__cause__", None), "sqlstate", None) == "40P01"
+            if "participant_no_overlap" not in str(exc) and not deadlock:
                 raise
             conflicts = find_conflicts(
                 resource_ids=[w.resource_id for w in workers],
@@ -496,7 +508,9 @@ def appointment_update(
         raise ValidationError({"scope": [_("Unknown scope.")]})
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update().select_related("work_type", "family").get(pk=appointment.pk)
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("work_type", "family")
+            .get(pk=appointment.pk)
         )
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be changed."), code="not_planned")
@@ -529,7 +543,7 @@ def appointment_update(
         targets = [appointment]
         if scope == "following" and appointment.series_id:
             targets = list(
-                Appointment.objects.select_for_update()
+                Appointment.objects.select_for_update(of=("self",))
                 .filter(
                     series_id=appointment.series_id,
                     status=Appointment.Status.PLANNED,
@@ -628,7 +642,7 @@ def appointment_realise(
     """Mark an appointment realised; the actual times default to the planned ones. A
     realised appointment may be realised again to correct its times."""
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
         if appointment.status == Appointment.Status.CANCELLED:
             raise ValidationError(_("A cancelled appointment cannot be marked realised."), code="cancelled")
         s = actual_start or appointment.planned_start
@@ -682,7 +696,7 @@ def appointment_cancel(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be cancelled."), code="not_planned")
         before = _snapshot(appointment)

@@ -28,8 +28,16 @@ def test_booking_has_the_fields_of_the_varkaus_calendar_entry(worker, pair_worke
     add_shifts(pair_worker, MON, 1)
     child = make_person(family)
     a = services.appointment_book(
-        actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 9, 30), end=local(2026, 9, 14, 10, 30),
-        family=family, persons=[child], location_kind="client_home", notes_to_heed="Liukas etupiha", pair=pair_worker,
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        start=local(2026, 9, 14, 9, 30),
+        end=local(2026, 9, 14, 10, 30),
+        family=family,
+        persons=[child],
+        location_kind="client_home",
+        notes_to_heed="Liukas etupiha",
+        pair=pair_worker,
     )
     a.refresh_from_db()
     assert a.unit_price == Decimal("62.00")  # from the work type
@@ -113,16 +121,24 @@ def test_errors_are_translated_to_finnish(worker, work_type):
 def test_booking_outside_shifts_needs_confirmation(worker, work_type, settings):
     add_shift(worker, local(2026, 9, 14, 8), local(2026, 9, 14, 16))
     with pytest.raises(services.OutsideShift) as err:
-        services.appointment_book(actor=None, worker=worker, work_type=work_type,
-                                  start=local(2026, 9, 14, 15), end=local(2026, 9, 14, 17))
+        services.appointment_book(
+            actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 15), end=local(2026, 9, 14, 17)
+        )
     assert "no shift covering" in " ".join(err.value.messages)
     assert Appointment.objects.count() == 0
-    services.appointment_book(actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 15),
-                              end=local(2026, 9, 14, 17), confirm_outside_shift=True)
+    services.appointment_book(
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        start=local(2026, 9, 14, 15),
+        end=local(2026, 9, 14, 17),
+        confirm_outside_shift=True,
+    )
     assert Appointment.objects.count() == 1
     # inside the shift: no warning
-    services.appointment_book(actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 9),
-                              end=local(2026, 9, 14, 10))
+    services.appointment_book(
+        actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 9), end=local(2026, 9, 14, 10)
+    )
     settings.BOOKING_OUTSIDE_SHIFT = "refuse"
     with pytest.raises(ValidationError) as err:
         book(worker, work_type, local(2026, 9, 14, 17), local(2026, 9, 14, 18), confirm_outside_shift=True)
@@ -132,8 +148,9 @@ def test_booking_outside_shifts_needs_confirmation(worker, work_type, settings):
 def test_adjacent_shifts_cover_a_booking_that_spans_them(worker, work_type):
     add_shift(worker, local(2026, 9, 14, 8), local(2026, 9, 14, 12))
     add_shift(worker, local(2026, 9, 14, 12), local(2026, 9, 14, 16))
-    services.appointment_book(actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 11),
-                              end=local(2026, 9, 14, 13))
+    services.appointment_book(
+        actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 11), end=local(2026, 9, 14, 13)
+    )
 
 
 def test_realise_defaults_to_planned_times_and_can_be_corrected(worker, work_type):
@@ -141,8 +158,9 @@ def test_realise_defaults_to_planned_times_and_can_be_corrected(worker, work_typ
     services.appointment_realise(actor=None, appointment=a)
     a.refresh_from_db()
     assert (a.status, a.actual_start, a.actual_end) == ("realised", a.planned_start, a.planned_end)
-    services.appointment_realise(actor=None, appointment=a, actual_start=local(2026, 9, 14, 9, 10),
-                                 actual_end=local(2026, 9, 14, 10, 20))
+    services.appointment_realise(
+        actor=None, appointment=a, actual_start=local(2026, 9, 14, 9, 10), actual_end=local(2026, 9, 14, 10, 20)
+    )
     a.refresh_from_db()
     assert a.actual_end - a.actual_start == dt.timedelta(minutes=70)
     assert list(a.changes.values_list("action", flat=True)) == ["created", "realised", "realised"]
@@ -199,10 +217,12 @@ def test_move_to_another_worker_checks_the_new_worker(worker, pair_worker, work_
     a = book(worker, work_type, local(2026, 9, 14, 9), local(2026, 9, 14, 10))
     book(pair_worker, work_type, local(2026, 9, 14, 13), local(2026, 9, 14, 14))
     with pytest.raises(services.BookingConflict):
-        services.appointment_move(actor=None, appointment=a, start=local(2026, 9, 14, 13, 30), worker=pair_worker,
-                                  confirm_outside_shift=True)
-    services.appointment_move(actor=None, appointment=a, start=local(2026, 9, 14, 11), worker=pair_worker,
-                              confirm_outside_shift=True)
+        services.appointment_move(
+            actor=None, appointment=a, start=local(2026, 9, 14, 13, 30), worker=pair_worker, confirm_outside_shift=True
+        )
+    services.appointment_move(
+        actor=None, appointment=a, start=local(2026, 9, 14, 11), worker=pair_worker, confirm_outside_shift=True
+    )
     a.refresh_from_db()
     assert a.planned_start == local(2026, 9, 14, 11) and a.planned_end == local(2026, 9, 14, 12)
     assert a.participants.get().resource_id == pair_worker.resource_id
@@ -211,8 +231,9 @@ def test_move_to_another_worker_checks_the_new_worker(worker, pair_worker, work_
 
 
 def test_history_does_not_copy_client_text(worker, work_type, family):
-    a = book(worker, work_type, local(2026, 9, 14, 9), local(2026, 9, 14, 10), family=family,
-             notes_to_heed="Koira kotona")
+    a = book(
+        worker, work_type, local(2026, 9, 14, 9), local(2026, 9, 14, 10), family=family, notes_to_heed="Koira kotona"
+    )
     services.appointment_update(actor=None, appointment=a, notes_to_heed="Ovikoodi 1234")
     for change in a.changes.all():
         assert "Koira" not in str(change.changes) and "1234" not in str(change.changes)

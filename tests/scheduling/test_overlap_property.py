@@ -31,8 +31,15 @@ class OverlapProperty(TestCase):
             who = [a.resource_id] + ([b.resource_id] if with_pair else [])
             expected_ok = all(e <= s2 or s >= e2 for r in who for s2, e2 in accepted[r])
             try:
-                services.appointment_book(actor=None, worker=a, work_type=wt, start=s, end=e,
-                                          pair=b if with_pair else None, confirm_outside_shift=True)
+                services.appointment_book(
+                    actor=None,
+                    worker=a,
+                    work_type=wt,
+                    start=s,
+                    end=e,
+                    pair=b if with_pair else None,
+                    confirm_outside_shift=True,
+                )
                 ok = True
             except services.BookingConflict:
                 ok = False
