@@ -86,7 +86,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "perhekeskus.wsgi.application"
 
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'perhekeskus.sqlite3'}"),
+    "default": environ.Env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'perhekeskus.sqlite3'}"
+    ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions serialise writers at BEGIN, so the booking service's
