@@ -59,7 +59,7 @@ def local_day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datet
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One appointment as a worker's row or calendar shows it."""
 
@@ -76,6 +76,7 @@ class Entry:
     address: str
     notes_to_heed: str
     others: list[str] = field(default_factory=list)  # the other workers on it
+    boxes: list[tuple[float, float]] = field(default_factory=list)  # filled by the page
 
 
 @dataclass
@@ -120,44 +121,52 @@ def capacity(shifts, booked, lo, hi) -> tuple[float, float, float]:
     return shift_h, _hours(booked_spans), max(0.0, shift_h - _hours(busy_in_shift))
 
 
+_ENTRY_FIELDS = (
+    "resource_id",
+    "role",
+    "appointment_id",
+    "appointment__planned_start",
+    "appointment__planned_end",
+    "appointment__status",
+    "appointment__work_type__work_class",
+    "appointment__work_type__name",
+    "appointment__family_id",
+    "appointment__family__name",
+    "appointment__location_kind",
+    "appointment__address",
+    "appointment__notes_to_heed",
+)
+
+
 def _entries_for(
     resource_ids: list[int], start: dt.datetime, end: dt.datetime, include_cancelled: bool = True
 ) -> dict[int, list[Entry]]:
-    """Entries per resource id, in two queries (participations, then co-participants)."""
-    qs = (
-        Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
-        .select_related("appointment__work_type", "appointment__family")
-        .order_by("start", "appointment_id")
-    )
+    """Entries per resource id, in two queries (participations, then co-participants).
+    Plain tuples, not model instances: the resource view reads tens of thousands."""
+    qs = Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
     if not include_cancelled:
         qs = qs.filter(active=True)
-    participations = list(qs)
-    appointment_ids = {p.appointment_id for p in participations}
-    co = defaultdict(list)
-    if appointment_ids:
+    participations = list(qs.order_by("start", "appointment_id").values_list(*_ENTRY_FIELDS))
+    co: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if participations:
+        # Names of the other workers, only for appointments that have a work pair; one
+        # query with subqueries, so no id list grows with the number of rows.
+        in_view = Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
+        paired = Participant.objects.filter(
+            role=Participant.Role.PAIR,
+            start__lt=end,
+            end__gt=start,
+            appointment_id__in=in_view.values("appointment_id"),
+        )
         for appointment_id, resource_id, name in Participant.objects.filter(
-            appointment_id__in=appointment_ids
+            appointment_id__in=paired.values("appointment_id")
         ).values_list("appointment_id", "resource_id", "resource__name"):
             co[appointment_id].append((resource_id, name))
     result: dict[int, list[Entry]] = defaultdict(list)
-    for p in participations:
-        a = p.appointment
-        result[p.resource_id].append(
-            Entry(
-                appointment_id=a.pk,
-                start=a.planned_start,
-                end=a.planned_end,
-                status=a.status,
-                role=p.role,
-                work_class=a.work_type.work_class,
-                work_type=a.work_type.name,
-                family_id=a.family_id,
-                family_name=a.family.name if a.family else "",
-                location_kind=a.location_kind,
-                address=a.address,
-                notes_to_heed=a.notes_to_heed,
-                others=[name for rid, name in co[a.pk] if rid != p.resource_id],
-            )
+    for rid, role, aid, a_start, a_end, status, wclass, wtype, fid, fname, loc, address, notes in participations:
+        others = [name for other, name in co.get(aid, ()) if other != rid]
+        result[rid].append(
+            Entry(aid, a_start, a_end, status, role, wclass, wtype, fid, fname or "", loc, address, notes, others)
         )
     return result
 

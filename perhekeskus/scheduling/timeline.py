@@ -38,18 +38,23 @@ class Frame:
         return [((h - self.hour_from) * 100 / self.hours_per_day, h) for h in range(self.hour_from, self.hour_to)]
 
     def place(self, start: dt.datetime, end: dt.datetime) -> list[tuple[float, float]]:
-        """(left %, width %) of each visible part of [start, end); one per day crossed."""
+        """(left %, width %) of each visible part of [start, end); one per day crossed.
+
+        Positions are wall-clock: a DST day still draws hour_from..hour_to in the same
+        columns. Constant work per day crossed (this runs for every entry on screen)."""
         local_start, local_end = start.astimezone(HELSINKI), end.astimezone(HELSINKI)
+        first_index = (local_start.date() - self.first_day).days
+        last_index = (local_end.date() - self.first_day).days
+        lo, hi, per_day = self.hour_from * 60, self.hour_to * 60, self.hours_per_day * 60
+        total = self.total_hours * 60
         parts = []
-        for index, day in enumerate(self.day_list()):
-            day_from = dt.datetime.combine(day, dt.time(self.hour_from), tzinfo=HELSINKI)
-            day_to = dt.datetime.combine(day, dt.time(0), tzinfo=HELSINKI) + dt.timedelta(hours=self.hour_to)
-            s, e = max(local_start, day_from), min(local_end, day_to)
+        for index in range(max(first_index, 0), min(last_index, self.days - 1) + 1):
+            s = local_start.hour * 60 + local_start.minute if index == first_index else 0
+            e = local_end.hour * 60 + local_end.minute if index == last_index else 24 * 60
+            s, e = max(s, lo), min(e, hi)
             if s >= e:
                 continue
-            # Wall-clock offsets: a DST day still draws 06-22 as 16 columns.
-            offset = (s.replace(tzinfo=None) - day_from.replace(tzinfo=None)).total_seconds() / 3600
-            length = (e.replace(tzinfo=None) - s.replace(tzinfo=None)).total_seconds() / 3600
-            left = (index * self.hours_per_day + offset) * 100 / self.total_hours
-            parts.append((round(left, 4), round(max(length, 0.05) * 100 / self.total_hours, 4)))
+            left = (index * per_day + s - lo) * 100 / total
+            width = max(e - s, 3) * 100 / total
+            parts.append((round(left, 3), round(width, 3)))
         return parts

@@ -24,6 +24,7 @@ from perhekeskus.people.models import Family, Worker
 from . import policy, selectors, services
 from .forms import AppointmentForm, CancelForm, EditScopeForm, RealiseForm, ResourceFilterForm, local_datetime
 from .models import Appointment, CancellationReason, WorkClass
+from .render import resource_rows_html
 from .timeline import HELSINKI, Frame
 
 # Service errors name model fields; the form names some of them differently.
@@ -88,19 +89,17 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
         workers = workers[:chunk]
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
     rows = selectors.resource_rows(workers=workers, start=start, end=end)
-    for row in rows:
-        row.shift_boxes = [box for s, e in row.shifts for box in frame.place(s, e)]
-        for entry in row.entries:
-            entry.boxes = frame.place(entry.start, entry.end)
+    can_book = policy.is_coordinator(request.user)
     params = request.GET.copy()
     params["offset"] = offset + chunk
     params.pop("ids", None)
     return {
+        "rows_html": resource_rows_html(rows, frame, can_book=can_book),
         "rows": rows,
         "frame": frame,
         "has_more": has_more,
         "next_url": reverse("scheduling:resource_rows") + "?" + params.urlencode(),
-        "can_book": policy.is_coordinator(request.user),
+        "can_book": can_book,
     }
 
 
