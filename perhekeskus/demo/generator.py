@@ -291,7 +291,8 @@ def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back, days_ahead, quiet):
     days = _working_days(today - dt.timedelta(days=days_back), today + dt.timedelta(days=days_ahead))
-    now = timezone.now()
+    # what has happened by "now": the real clock, or noon of the given day
+    now = timezone.now() if today == timezone.localdate() else _aware(today, 12 * 60)
     shift_id, appointment_id, participant_id = _next_id(Shift), _next_id(Appointment), _next_id(Participant)
     persons_through = Appointment.persons.through
     person_link_id = _next_id(persons_through)
@@ -308,9 +309,11 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
         shifts, appointments, participants, links = [], [], [], []
         busy: dict[int, list[tuple[int, int]]] = {}
         past = day < today
+        # leave, sick days, holidays: decided first, so no one on leave is invited as a pair
+        away = {dw.worker.pk for dw in demo_workers if rnd.random() < 0.06}
         for dw in demo_workers:
             w = dw.worker
-            if rnd.random() < 0.06:  # leave, sick day, holiday
+            if w.pk in away:
                 continue
             h_from, h_to = catalogue.WORKING_HOURS[dw.hours]
             shift_start, shift_end = h_from * 60, h_to * 60
@@ -425,7 +428,7 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                     pair = None
                     if dw.colleagues and rnd.random() < 0.12:
                         cand = rnd.choice(dw.colleagues)
-                        if free(cursor, cursor + length, cand.worker.pk):
+                        if cand.worker.pk not in away and free(cursor, cursor + length, cand.worker.pk):
                             pair = cand.worker
                     notes = rnd.choice(catalogue.NOTES) if home and rnd.random() < 0.2 else ""
                     placed = place(
