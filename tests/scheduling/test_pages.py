@@ -324,3 +324,26 @@ def test_edit_following_occurrences_through_the_form(coord_client, worker, work_
         a.planned_start.astimezone(local(2026, 1, 1).tzinfo).hour for a in Appointment.objects.order_by("planned_start")
     ]
     assert hours == [9, 14, 14, 14]
+
+
+def test_admin_creates_a_bookable_worker_and_keeps_appointments_read_only(client, admin_user, unit):
+    from perhekeskus.people.models import Worker
+
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    r = client.post(
+        "/admin/people/worker/add/",
+        {
+            "first_name": "Uusi",
+            "last_name": "Työntekijä",
+            "organisation": unit.organisation_id,
+            "unit": unit.pk,
+            "profession": "family_worker",
+            "is_active": "on",
+        },
+    )
+    assert r.status_code == 302, r.content[:2000]
+    worker = Worker.objects.get(last_name="Työntekijä")
+    assert worker.resource.name == "Uusi Työntekijä"
+    assert client.get("/admin/scheduling/appointment/add/").status_code == 403
