@@ -80,7 +80,9 @@ class Shift(models.Model):
         verbose_name = _("shift")
         verbose_name_plural = _("shifts")
         indexes = [models.Index(fields=["worker", "start"])]
-        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_end_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="shift_end_after_start"),
+        ]
 
 
 class CancellationReason(models.TextChoices):
@@ -223,7 +225,11 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        indexes = [models.Index(fields=["resource", "start"]), models.Index(fields=["resource", "end"])]
+        indexes = [
+            models.Index(fields=["resource", "start"]),
+            # work-pair rows of a time window, region-wide (resource view's co-worker names)
+            models.Index(fields=["start"], condition=Q(role="pair"), name="participant_pair_start"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["appointment", "resource"], name="participant_once_per_appointment"),
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="participant_end_after_start"),

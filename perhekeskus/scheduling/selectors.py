@@ -19,6 +19,17 @@ from .models import Appointment, Participant, Shift, WorkType
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
+# Appointments and shifts last at most this long (the services refuse longer ones), so a
+# window query can bound the start from below too: ``start > lo - MAX_SPAN`` turns an
+# index scan over a worker's whole history into a scan of the window.
+MAX_SPAN = dt.timedelta(hours=24)
+
+
+def overlapping(lo: dt.datetime, hi: dt.datetime, prefix: str = "") -> Q:
+    """Rows whose [start, end) overlaps [lo, hi), in an index-friendly form."""
+    return Q(**{f"{prefix}start__lt": hi, f"{prefix}start__gt": lo - MAX_SPAN, f"{prefix}end__gt": lo})
+
+
 @dataclass
 class WorkerFilter:
     organisation: int | None = None
@@ -141,23 +152,19 @@ _ENTRY_FIELDS = (
 def _entries_for(
     resource_ids: list[int], start: dt.datetime, end: dt.datetime, include_cancelled: bool = True
 ) -> dict[int, list[Entry]]:
-    """Entries per resource id, in two queries (participations, then co-participants).
-    Plain tuples, not model instances: the resource view reads tens of thousands."""
-    qs = Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
+    """Entries per resource id, in two queries. Plain tuples, not model instances: the
+    resource view reads tens of thousands."""
+    window = overlapping(start, end)
+    qs = Participant.objects.filter(window, resource_id__in=resource_ids)
     if not include_cancelled:
         qs = qs.filter(active=True)
     participations = list(qs.order_by("start", "appointment_id").values_list(*_ENTRY_FIELDS))
     co: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if participations:
-        # Names of the other workers, only for appointments that have a work pair; one
-        # query with subqueries, so no id list grows with the number of rows.
-        in_view = Participant.objects.filter(resource_id__in=resource_ids, start__lt=end, end__gt=start)
-        paired = Participant.objects.filter(
-            role=Participant.Role.PAIR,
-            start__lt=end,
-            end__gt=start,
-            appointment_id__in=in_view.values("appointment_id"),
-        )
+        # The other workers, only of appointments that have a work pair (a partial index
+        # on pair rows keeps this small); no id list grows with the number of rows.
+        in_view = Participant.objects.filter(window, resource_id__in=resource_ids).values("appointment_id")
+        paired = Participant.objects.filter(window, role=Participant.Role.PAIR, appointment_id__in=in_view)
         for appointment_id, resource_id, name in Participant.objects.filter(
             appointment_id__in=paired.values("appointment_id")
         ).values_list("appointment_id", "resource_id", "resource__name"):
@@ -172,11 +179,11 @@ def _entries_for(
 
 
 def resource_rows(*, workers: list[Worker], start: dt.datetime, end: dt.datetime) -> list[Row]:
-    """The resource view's rows for the given workers and period: three queries in all."""
+    """The resource view's rows for the given workers and period: three queries."""
     resource_ids = [w.resource_id for w in workers]
     shifts_by_worker: dict[int, list] = defaultdict(list)
     for worker_id, s, e in Shift.objects.filter(
-        worker_id__in=[w.pk for w in workers], start__lt=end, end__gt=start
+        overlapping(start, end), worker_id__in=[w.pk for w in workers]
     ).values_list("worker_id", "start", "end"):
         shifts_by_worker[worker_id].append((s, e))
     entries = _entries_for(resource_ids, start, end)

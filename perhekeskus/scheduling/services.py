@@ -40,6 +40,7 @@ from .models import (
     Shift,
     WorkType,
 )
+from .selectors import overlapping
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_RECURRING_WEEKS = 104
@@ -82,7 +83,7 @@ def find_conflicts(
         return []
     overlap = Q()
     for interval in intervals:
-        overlap |= Q(start__lt=interval.end, end__gt=interval.start)
+        overlap |= overlapping(interval.start, interval.end)
     return list(
         Participant.objects.filter(overlap, active=True, resource_id__in=resource_ids)
         .exclude(appointment_id__in=list(exclude_appointment_ids))
@@ -118,7 +119,7 @@ def intervals_outside_shifts(worker: Worker, intervals: Sequence[Interval]) -> l
     lo = min(i.start for i in intervals)
     hi = max(i.end for i in intervals)
     shifts = list(
-        Shift.objects.filter(worker=worker, start__lt=hi, end__gt=lo).order_by("start").values_list("start", "end")
+        Shift.objects.filter(overlapping(lo, hi), worker=worker).order_by("start").values_list("start", "end")
     )
     merged: list[list[dt.datetime]] = []
     for s, e in shifts:
@@ -747,6 +748,6 @@ def _validate_shift(worker: Worker, start: dt.datetime, end: dt.datetime, exclud
         raise ValidationError({"end": [_("The end must be after the start.")]})
     if end - start > dt.timedelta(hours=24):
         raise ValidationError({"end": [_("A shift can last at most 24 hours.")]})
-    overlapping = Shift.objects.filter(worker=worker, start__lt=end, end__gt=start).exclude(pk=exclude)
-    if overlapping.exists():
+    clash = Shift.objects.filter(overlapping(start, end), worker=worker).exclude(pk=exclude)
+    if clash.exists():
         raise ValidationError({"start": [_("The worker already has a shift at this time.")]})
