@@ -194,11 +194,10 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perhekeskus.settings")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.db import connection
+
+    import perhekeskus.wsgi  # noqa: F401 - loads Django as the server does (incl. its GC tuning)
 
     settings.ALLOWED_HOSTS = ["*"]
     from perhekeskus.people.models import Worker

@@ -184,6 +184,10 @@ def generate(
         counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
         users = _demo_users(demo_workers)
         _reset_sequences([Family, Person, Membership, Shift, Appointment, Participant])
+    # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
+    # run yet; SQLite never gathers them by itself)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     counts.update({"workers": len(demo_workers), "families": len(family_ids), "users": users})
     return counts
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 from html import escape
 
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from perhekeskus.people.models import Profession
+
 from .selectors import Row
-from .timeline import HELSINKI, Frame
+from .timeline import Frame
+
+CLOCK = [f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)]  # minute of day -> "HH:MM"
 
 
 def _url_pattern(name: str) -> tuple[str, str]:
@@ -29,6 +33,15 @@ def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool) -> Safe
     cal_head, cal_tail = _url_pattern("scheduling:worker_calendar")
     week_param = f"?view=week&amp;date={frame.first_day.isoformat()}"
     t_note, t_with, t_cancelled = _("Note"), _("with"), _("cancelled")
+    place, fixed = frame.place_ts, frame._fixed_offset
+    t_tip = _("Shifts %(s)s h, booked %(b)s h")
+    separator = get_format("DECIMAL_SEPARATOR")
+
+    def num(hours: float) -> str:
+        return f"{hours:.1f}".replace(".", separator)
+
+    professions = dict(Profession.choices)
+    attr_cache: dict[tuple[str, str, str], tuple[str, str]] = {}
     out: list[str] = []
     for row in rows:
         w = row.worker
@@ -36,18 +49,22 @@ def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool) -> Safe
             f'<div class="tl-row" role="listitem" id="row-{w.pk}" data-worker="{w.pk}">'
             f'<div class="tl-name"><a href="{cal_head}{w.pk}{cal_tail}{week_param}">'
             f"{escape(w.last_name)} {escape(w.first_name)}</a>"
-            f"<small>{escape(str(w.get_profession_display()))} · {escape(w.unit.name)}</small></div>"
+            f"<small>{escape(str(professions.get(w.profession, w.profession)))} · {escape(w.unit.name)}</small></div>"
             f'<div class="tl-track" data-worker="{w.pk}" style="--days:{frame.days}">'
         )
         for s, e in row.shifts:
             for left, width in frame.place(s, e):
                 out.append(f'<div class="tl-shift" style="left:{left}%;width:{width}%"></div>')
         for entry in row.entries:
-            boxes = frame.place(entry.start, entry.end)
+            boxes = place(entry.start_ts, entry.end_ts)
             if not boxes:
                 continue
-            s_local, e_local = entry.start.astimezone(HELSINKI), entry.end.astimezone(HELSINKI)
-            title = f"{s_local:%H:%M}–{e_local:%H:%M} {entry.work_type}"
+            if fixed is None:
+                s_min = (entry.start_ts + frame._offset(entry.start_ts)) % 86400 // 60
+                e_min = (entry.end_ts + frame._offset(entry.end_ts)) % 86400 // 60
+            else:
+                s_min, e_min = (entry.start_ts + fixed) % 86400 // 60, (entry.end_ts + fixed) % 86400 // 60
+            title = f"{CLOCK[s_min]}–{CLOCK[e_min]} {entry.work_type}"
             label = ""
             if detailed:
                 if entry.family_name:
@@ -61,19 +78,25 @@ def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool) -> Safe
                 title += f" · {t_with} {', '.join(entry.others)}"
             if entry.status == "cancelled":
                 title += f" · {t_cancelled}"
-            classes = f"tl-entry wc-{entry.work_class} st-{entry.status}"
-            if entry.role == "pair":
-                classes += " is-pair"
-            drag = ' draggable="true"' if can_book and entry.status == "planned" and entry.role == "primary" else ""
-            href = f"{detail_head}{entry.appointment_id}{detail_tail}"
+            key = (entry.work_class, entry.status, entry.role)
+            attrs = attr_cache.get(key)
+            if attrs is None:
+                classes = f"tl-entry wc-{escape(entry.work_class)} st-{escape(entry.status)}"
+                if entry.role == "pair":
+                    classes += " is-pair"
+                drag = can_book and entry.status == "planned" and entry.role == "primary"
+                attrs = attr_cache[key] = (
+                    f'<a class="{classes}" href="{detail_head}',
+                    ' draggable="true"' if drag else "",
+                )
+            head, drag = attrs
+            aid = entry.appointment_id
+            title = escape(title)
             for left, width in boxes:
                 out.append(
-                    f'<a class="{classes}" href="{href}" style="left:{left}%;width:{width}%" '
-                    f'data-id="{entry.appointment_id}"{drag} title="{escape(title)}">{label}</a>'
+                    f'{head}{aid}{detail_tail}" style="left:{left}%;width:{width}%" data-id="{aid}"{drag} '
+                    f'title="{title}">{label}</a>'
                 )
-        tip = _("Shifts %(s)s h, booked %(b)s h") % {
-            "s": number_format(row.shift_hours, 1),
-            "b": number_format(row.booked_hours, 1),
-        }
-        out.append(f'</div><div class="tl-free" title="{escape(tip)}">{number_format(row.free_hours, 1)}</div></div>')
+        tip = t_tip % {"s": num(row.shift_hours), "b": num(row.booked_hours)}
+        out.append(f'</div><div class="tl-free" title="{escape(tip)}">{num(row.free_hours)}</div></div>')
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
