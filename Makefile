@@ -53,7 +53,7 @@ test: checks pytest-sqlite pytest-postgres
 	@echo "make test: checks, SQLite and (when reachable) PostgreSQL runs finished"
 
 bench: install messages
-	$(BIN)/python bench/resource_view.py
+	$(BIN)/python bench/resource_view.py --database-url sqlite:///$(CURDIR)/var/bench/scale10.sqlite3 --browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -89,7 +89,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def browser_case(database_url: str, scroll_steps: int = 60) -> dict:
+def browser_case(database_url: str, scroll_steps: int = 120) -> dict:
     import datetime as dt
 
     from django.utils import timezone
@@ -148,20 +148,20 @@ def browser_case(database_url: str, scroll_steps: int = 60) -> dict:
                 window.__long = [];
                 new PerformanceObserver(l => l.getEntries().forEach(e => window.__long.push(e.duration)))
                   .observe({type: 'longtask', buffered: false}); }""")
-            t1 = time.perf_counter()
-            while page.locator("#rows .tl-row").count() < total:
-                page.mouse.wheel(0, 4000)
-                page.wait_for_timeout(30)
-                if time.perf_counter() - t1 > 120:
-                    break
+            # The remaining rows load by themselves after the first screen; wait for all.
+            page.wait_for_function(f"document.querySelectorAll('#rows .tl-row').length >= {total}", timeout=120_000)
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             all_rows = time.perf_counter() - t0
             rows = page.locator("#rows .tl-row").count()
             entries = page.locator("#rows .tl-entry").count()
             # Now scroll the whole list back up and down and watch the frame gaps.
             page.evaluate("() => { window.__frames = []; window.__long = []; }")
+            # a fast fling: 400 px a frame, up through a third of the list and back down
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+            page.wait_for_timeout(300)
+            page.evaluate("() => { window.__frames = []; window.__long = []; }")
             for i in range(scroll_steps):
-                page.mouse.wheel(0, -2000 if i < scroll_steps // 2 else 2000)
+                page.mouse.wheel(0, -400 if i < scroll_steps // 2 else 400)
                 page.wait_for_timeout(16)
             frames = page.evaluate("window.__frames")
             longs = page.evaluate("window.__long")
@@ -221,9 +221,9 @@ def main() -> None:
         r = browser_case(args.database_url)
         print(f"\nheadless Chromium, whole region ({r['workers']} workers), one work week:")
         print(f"  first rows drawn and usable  {r['first_usable_s']:.2f} s")
-        print(f"  all {r['rows']} rows ({r['entries']:,} entries) loaded by scrolling  {r['all_rows_s']:.2f} s")
+        print(f"  all {r['rows']} rows ({r['entries']:,} entries) loaded and drawn  {r['all_rows_s']:.2f} s")
         print(
-            f"  scrolling: frame gap p95 {r['frame_p95_ms']:.1f} ms, max {r['frame_max_ms']:.1f} ms, "
+            f"  scrolling at 400 px a frame: frame gap p95 {r['frame_p95_ms']:.1f} ms, max {r['frame_max_ms']:.1f} ms, "
             f"long tasks {r['long_tasks']} (longest {r['long_task_max_ms']:.0f} ms)"
         )
 

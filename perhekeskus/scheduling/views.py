@@ -76,10 +76,10 @@ def _worker_filter(form: ResourceFilterForm) -> selectors.WorkerFilter:
     )
 
 
-def _rows_context(request, form, frame, offset: int, ids: list[int] | None = None):
+def _rows_context(request, form, frame, offset: int, ids: list[int] | None = None, chunk: int | None = None):
     filters = _worker_filter(form)
     workers_qs = selectors.worker_list(filters=filters)
-    chunk = settings.RESOURCE_VIEW_CHUNK
+    chunk = chunk or settings.RESOURCE_VIEW_CHUNK
     if ids is not None:
         workers = list(workers_qs.filter(pk__in=ids))
         has_more = False
@@ -92,6 +92,8 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
     can_book = policy.is_coordinator(request.user)
     params = request.GET.copy()
     params["offset"] = offset + chunk
+    # the first screen comes with the page; the rest follows at once in larger chunks
+    params["limit"] = settings.RESOURCE_VIEW_CHUNK * 2
     params.pop("ids", None)
     return {
         "rows_html": resource_rows_html(rows, frame, can_book=can_book),
@@ -146,10 +148,11 @@ def resource_rows(request):
     frame, _view, _day = _resource_frame(form)
     try:
         offset = max(0, int(request.GET.get("offset", 0)))
+        chunk = min(max(1, int(request.GET.get("limit", settings.RESOURCE_VIEW_CHUNK))), 200)
         ids = [int(i) for i in request.GET["ids"].split(",") if i] if request.GET.get("ids") else None
     except ValueError:
         return HttpResponse(status=400)
-    return render(request, "scheduling/_resource_rows.html", _rows_context(request, form, frame, offset, ids))
+    return render(request, "scheduling/_resource_rows.html", _rows_context(request, form, frame, offset, ids, chunk))
 
 
 # --- worker and family calendars ------------------------------------------------------
