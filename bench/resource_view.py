@@ -96,6 +96,8 @@ def browser_case(database_url: str, scroll_steps: int = 120) -> dict:
     from playwright.sync_api import sync_playwright
 
     from perhekeskus.people.models import Worker
+    from tests.browser.conftest import ARGS as CHROMIUM_ARGS
+    from tests.browser.conftest import CHROMIUM
 
     total = Worker.objects.filter(is_active=True).count()
     port = free_port()
@@ -117,17 +119,7 @@ def browser_case(database_url: str, scroll_steps: int = 120) -> dict:
                 time.sleep(0.2)
         week = (timezone.localdate() - dt.timedelta(days=14)).isoformat()
         with sync_playwright() as p:
-            b = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = b.new_page(viewport={"width": 1600, "height": 1000})
             page.goto(f"{base}/login/")
             page.fill("#id_username", "koordinaattori")

@@ -442,6 +442,12 @@ def appointment_edit(request, pk: int):
     )
 
 
+def _flash_errors(request, exc: ValidationError) -> None:
+    for field_messages in validation_error_payload(exc).values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
 def _back(request, appointment: Appointment):
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):
@@ -467,9 +473,7 @@ def appointment_realise(request, pk: int):
         services.appointment_realise(actor=request.user, appointment=appointment, actual_start=start, actual_end=end)
         messages.success(request, _("Marked realised."))
     except ValidationError as exc:
-        for msgs in validation_error_payload(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        _flash_errors(request, exc)
     return _back(request, appointment)
 
 
@@ -491,9 +495,7 @@ def appointment_cancel(request, pk: int):
         )
         messages.success(request, _("Appointment cancelled."))
     except ValidationError as exc:
-        for msgs in validation_error_payload(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        _flash_errors(request, exc)
     return _back(request, appointment)
 
 
