@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "shifts, families and appointments.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "perhekeskus.api_schema.add_error_responses",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CancellationReasonEnum": "perhekeskus.scheduling.models.CancellationReason",

@@ -2,10 +2,17 @@ import os
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, WORKER
 
 from .factories import FamilyFactory, UnitFactory, WorkTypeFactory, make_user, make_worker
+
+# CI explores the same examples every run (a red CI must mean a real regression); local
+# runs draw new examples each time, so they keep finding new cases.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

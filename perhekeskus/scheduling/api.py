@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
+
+from perhekeskus.api import datetime_param, int_param
 
 from . import policy, selectors, services
 from .models import Appointment, Shift, WorkType
@@ -28,6 +29,10 @@ from .serializers import (
 )
 from .timeline import HELSINKI
 
+# The appointments a write created or changed: a plain array (the viewset's paging
+# applies to its list only).
+APPOINTMENT_ARRAY = {"type": "array", "items": {"$ref": "#/components/schemas/Appointment"}}
+
 RANGE_PARAMS = [
     OpenApiParameter("start", OpenApiTypes.DATETIME, description="Entries ending after this (date or datetime)."),
     OpenApiParameter("end", OpenApiTypes.DATETIME, description="Entries starting before this (date or datetime)."),
@@ -35,30 +40,11 @@ RANGE_PARAMS = [
 
 
 def _range_value(request, name: str):
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is None:
-            raise DRFValidationError({name: [_("Enter a valid date or date and time.")]})
-        return selectors.local_day_bounds(day)[0]
-    if value.tzinfo is None:
-        from django.utils import timezone
-
-        value = timezone.make_aware(value, HELSINKI)
-    return value
+    return datetime_param(request, name, HELSINKI)
 
 
 def _int_param(request, name: str):
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise DRFValidationError({name: [_("Enter a whole number.")]}) from None
+    return int_param(request, name)
 
 
 class WorkTypeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -66,7 +52,7 @@ class WorkTypeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = WorkType.objects.select_related("service").order_by("id")
 
 
-@extend_schema(parameters=RANGE_PARAMS + [OpenApiParameter("worker", int)])
+@extend_schema_view(list=extend_schema(parameters=RANGE_PARAMS + [OpenApiParameter("worker", int)]))
 class ShiftViewSet(viewsets.ModelViewSet):
     serializer_class = ShiftSerializer
 
@@ -109,13 +95,15 @@ class ShiftViewSet(viewsets.ModelViewSet):
         services.shift_delete(shift=instance)
 
 
-@extend_schema(
-    parameters=RANGE_PARAMS
-    + [
-        OpenApiParameter("worker", int),
-        OpenApiParameter("family", int),
-        OpenApiParameter("status", str, enum=Appointment.Status.values),
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=RANGE_PARAMS
+        + [
+            OpenApiParameter("worker", int),
+            OpenApiParameter("family", int),
+            OpenApiParameter("status", str, enum=Appointment.Status.values),
+        ]
+    )
 )
 class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Calendar entries. Lists take ``start`` and ``end`` (ISO date or datetime)."""
@@ -124,7 +112,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         status_ = self.request.query_params.get("status")
-        if status_ and status_ not in Appointment.Status.values:
+        if status_ is not None and status_ not in Appointment.Status.values:
             raise DRFValidationError({"status": [_("Unknown status.")]})
         qs = selectors.appointment_list(
             start=_range_value(self.request, "start"),
@@ -157,7 +145,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def _out(self, pk, code=status.HTTP_200_OK):
         return Response(AppointmentSerializer(selectors.appointment_get(pk=pk)).data, status=code)
 
-    @extend_schema(request=AppointmentCreateSerializer, responses={201: AppointmentSerializer(many=True)})
+    @extend_schema(request=AppointmentCreateSerializer, responses={201: APPOINTMENT_ARRAY})
     def create(self, request):
         """Book an appointment, or with ``weekdays`` and ``weeks`` a weekly series. Answers
         409 when the time is taken, 400 with field errors otherwise."""
@@ -191,7 +179,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         ).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppointmentUpdateSerializer, responses=AppointmentSerializer(many=True))
+    @extend_schema(request=AppointmentUpdateSerializer, responses={200: APPOINTMENT_ARRAY})
     def partial_update(self, request, pk=None):
         """Change a planned appointment, or with ``scope=following`` it and the following
         occurrences of its series."""
@@ -262,7 +250,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return self._out(appointment.pk)
 
     @extend_schema(responses=AppointmentChangeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """Who changed the appointment and when."""
         appointment = self._editable(pk)

@@ -25,7 +25,7 @@ class ShiftSerializer(serializers.ModelSerializer):
 
 
 class AppointmentChangeSerializer(serializers.ModelSerializer):
-    changed_by = serializers.CharField(source="changed_by.username", default=None, read_only=True)
+    changed_by = serializers.CharField(source="changed_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = AppointmentChange
@@ -36,6 +36,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
     worker = serializers.SerializerMethodField()
     pair = serializers.SerializerMethodField()
     persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    # blank until cancelled
+    cancellation_reason = serializers.ChoiceField(choices=CancellationReason.choices, allow_blank=True, read_only=True)
+    cancelled_by = serializers.ChoiceField(choices=CancelledBy.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appointment

@@ -1,0 +1,49 @@
+"""Schemathesis generates requests from the real OpenAPI schema at /api/schema/ and
+sends them to the application (in-process WSGI, real database): no request may end in a
+server error, and every answer must be one the schema documents, in the documented shape.
+
+Two of schemathesis's checks do not apply here and are left out: `ignored_auth` (every
+request carries a valid token, so garbled credentials in other places are ignored by
+design) and `positive_data_acceptance` (schema-valid ids of objects that do not exist are
+rightly refused with 400)."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
+
+from ..factories import add_shifts, local, make_person
+
+
+@pytest.fixture
+def api_schema(db, worker, pair_worker, work_type, family):
+    from perhekeskus.scheduling import services
+    from perhekeskus.wsgi import application
+
+    make_person(family)
+    add_shifts(worker, local(2026, 9, 14).date(), 5)
+    services.appointment_book(
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        family=family,
+        start=local(2026, 9, 14, 9),
+        end=local(2026, 9, 14, 10),
+        pair=pair_worker,
+        confirm_outside_shift=True,
+    )
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_answers_every_generated_request_within_its_schema(case, coordinator):
+    token, _ = Token.objects.get_or_create(user=coordinator)
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token.key}", "Accept-Encoding": "identity"},
+        excluded_checks=[ignored_auth, positive_data_acceptance],
+    )
