@@ -39,15 +39,61 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     return value
 
 
-class WorkerChoiceField(forms.ModelChoiceField):
+MAX_ID = 2**63 - 1
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
+
+
+def _valid_id(value) -> bool:
+    return value in (None, "") or (str(value).isdigit() and int(value) <= MAX_ID)
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """Refuses an id the database could not even compare (too large, not a number) with
+    the usual "not one of the choices" error instead of a database error."""
+
+    def to_python(self, value):
+        if not _valid_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if any(not _valid_id(v) for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        return super()._check_values(value)
+
+
+class BoundedDateField(forms.DateField):
+    """A date within 1900-2200: further out, time-zone arithmetic would overflow."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not EARLIEST <= value < LATEST:
+            raise forms.ValidationError(_("Enter a date between 1900 and 2200."), code="invalid")
+        return value
+
+
+def safe_day(value: str | None) -> dt.date | None:
+    """A date from a URL parameter, or None when missing, malformed or out of range."""
+    from django.utils.dateparse import parse_date
+
+    try:
+        day = parse_date(value or "")
+    except ValueError:
+        return None
+    return day if day is not None and EARLIEST <= day < LATEST else None
+
+
+class WorkerChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj: Worker) -> str:
         return f"{obj.last_name} {obj.first_name} ({obj.unit.name})"
 
 
 class AppointmentForm(forms.Form):
     worker = WorkerChoiceField(label=gettext_lazy("Worker"), queryset=Worker.objects.none())
-    work_type = forms.ModelChoiceField(label=gettext_lazy("Work type"), queryset=WorkType.objects.none())
-    date = forms.DateField(
+    work_type = SafeModelChoiceField(label=gettext_lazy("Work type"), queryset=WorkType.objects.none())
+    date = BoundedDateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     start_time = forms.TimeField(
@@ -64,13 +110,13 @@ class AppointmentForm(forms.Form):
         decimal_places=2,
         help_text=gettext_lazy("Leave empty to use the work type's price."),
     )
-    family = forms.ModelChoiceField(
+    family = SafeModelChoiceField(
         label=gettext_lazy("Recipient family"),
         queryset=Family.objects.all(),
         required=False,
         help_text=gettext_lazy("None for internal work."),
     )
-    persons = forms.ModelMultipleChoiceField(
+    persons = SafeModelMultipleChoiceField(
         label=gettext_lazy("Persons in the family"),
         queryset=Person.objects.all(),
         required=False,
@@ -157,7 +203,7 @@ class EditScopeForm(forms.Form):
 
 
 class RealiseForm(forms.Form):
-    actual_date = forms.DateField(
+    actual_date = BoundedDateField(
         label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     actual_start = forms.TimeField(
@@ -181,7 +227,7 @@ class CancelForm(forms.Form):
 
 
 class ResourceFilterForm(forms.Form):
-    date = forms.DateField(
+    date = BoundedDateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label=gettext_lazy("Date")
     )
     view = forms.ChoiceField(
@@ -193,11 +239,11 @@ class ResourceFilterForm(forms.Form):
         required=False,
         label=gettext_lazy("View"),
     )
-    organisation = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Organisation"))
-    unit = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Unit"))
+    organisation = SafeModelChoiceField(queryset=None, required=False, label=gettext_lazy("Organisation"))
+    unit = SafeModelChoiceField(queryset=None, required=False, label=gettext_lazy("Unit"))
     profession = forms.ChoiceField(required=False, label=gettext_lazy("Profession"))
-    competence = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Competence"))
-    language = forms.ModelChoiceField(queryset=None, required=False, label=gettext_lazy("Language"))
+    competence = SafeModelChoiceField(queryset=None, required=False, label=gettext_lazy("Competence"))
+    language = SafeModelChoiceField(queryset=None, required=False, label=gettext_lazy("Language"))
     q = forms.CharField(required=False, label=gettext_lazy("Name"))
 
     def __init__(self, *args, **kwargs):

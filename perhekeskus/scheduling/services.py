@@ -60,6 +60,15 @@ class Interval:
     end: dt.datetime
 
 
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+def _in_range(value: dt.datetime) -> bool:
+    """Times the calendar handles; far outside, time-zone and window arithmetic overflow."""
+    return EARLIEST <= value <= LATEST
+
+
 def _fmt(value: dt.datetime) -> str:
     local = timezone.localtime(value, HELSINKI)
     return f"{local.day}.{local.month}.{local.year} {local:%H:%M}"
@@ -179,6 +188,8 @@ def _validate(
         add("planned_start", _("Start and end are required."))
     elif timezone.is_naive(start) or timezone.is_naive(end):
         add("planned_start", _("Times must include a time zone."))
+    elif not (_in_range(start) and _in_range(end)):
+        add("planned_start", _("Enter a date between 1900 and 2200."))
     elif end <= start:
         add("planned_end", _("The end must be after the start."))
     elif end - start > dt.timedelta(hours=24):
@@ -653,7 +664,9 @@ def appointment_realise(
             else s + (appointment.planned_end - appointment.planned_start)
         )
         errors = {}
-        if e <= s:
+        if not (_in_range(s) and _in_range(e)):
+            errors["actual_start"] = [_("Enter a date between 1900 and 2200.")]
+        elif e <= s:
             errors["actual_end"] = [_("The end must be after the start.")]
         elif e - s > dt.timedelta(hours=24):
             errors["actual_end"] = [_("An appointment can last at most 24 hours.")]
@@ -744,6 +757,8 @@ def shift_delete(*, shift: Shift) -> None:
 
 
 def _validate_shift(worker: Worker, start: dt.datetime, end: dt.datetime, exclude: int | None) -> None:
+    if not (_in_range(start) and _in_range(end)):
+        raise ValidationError({"start": [_("Enter a date between 1900 and 2200.")]})
     if end <= start:
         raise ValidationError({"end": [_("The end must be after the start.")]})
     if end - start > dt.timedelta(hours=24):

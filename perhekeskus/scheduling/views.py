@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +22,16 @@ from perhekeskus.api import validation_error_payload
 from perhekeskus.people.models import Family, Worker
 
 from . import policy, selectors, services
-from .forms import AppointmentForm, CancelForm, EditScopeForm, RealiseForm, ResourceFilterForm, local_datetime
+from .forms import (
+    MAX_ID,
+    AppointmentForm,
+    CancelForm,
+    EditScopeForm,
+    RealiseForm,
+    ResourceFilterForm,
+    local_datetime,
+    safe_day,
+)
 from .models import Appointment, CancellationReason, WorkClass
 from .render import resource_rows_html
 from .timeline import HELSINKI, Frame
@@ -38,7 +47,8 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _parse_day(value: str | None) -> dt.date:
-    return parse_date(value or "") or selectors.now_local().date()
+    """The date of a URL; today when it is missing or not a usable date."""
+    return safe_day(value) or selectors.now_local().date()
 
 
 @login_required
@@ -147,9 +157,11 @@ def resource_rows(request):
     form = ResourceFilterForm(request.GET or None)
     frame, _view, _day = _resource_frame(form)
     try:
-        offset = max(0, int(request.GET.get("offset", 0)))
-        chunk = min(max(1, int(request.GET.get("limit", settings.RESOURCE_VIEW_CHUNK))), 200)
+        offset = max(0, int(request.GET.get("offset") or 0))
+        chunk = min(max(1, int(request.GET.get("limit") or settings.RESOURCE_VIEW_CHUNK)), 200)
         ids = [int(i) for i in request.GET["ids"].split(",") if i] if request.GET.get("ids") else None
+        if offset > MAX_ID or any(not 0 < i <= MAX_ID for i in ids or ()):
+            raise ValueError
     except ValueError:
         return HttpResponse(status=400)
     return render(request, "scheduling/_resource_rows.html", _rows_context(request, form, frame, offset, ids, chunk))
@@ -277,8 +289,11 @@ def family_search(request):
 @require_GET
 def family_persons(request):
     try:
-        family = Family.objects.get(pk=int(request.GET.get("family", "")))
+        family_id = int(request.GET.get("family", ""))
+        family = Family.objects.get(pk=family_id) if 0 < family_id <= MAX_ID else None
     except (ValueError, Family.DoesNotExist):
+        family = None
+    if family is None:
         return HttpResponse("")
     if not policy.can_see_family(request.user, family):
         raise Http404
@@ -313,10 +328,13 @@ def appointment_new(request):
         raise PermissionDenied
     initial = {"location_kind": Appointment.LocationKind.CLIENT_HOME, "worker": me.pk if me else None}
     if request.method == "GET":
-        if request.GET.get("worker", "").isdigit():
+        if request.GET.get("worker", "").isdigit() and int(request.GET["worker"]) <= MAX_ID:
             initial["worker"] = int(request.GET["worker"])
-        start = parse_datetime(request.GET.get("start", ""))
-        if start:
+        try:
+            start = parse_datetime(request.GET.get("start", ""))
+        except ValueError:
+            start = None
+        if start and safe_day(start.date().isoformat()):
             start = timezone.localtime(
                 timezone.make_aware(start, HELSINKI) if timezone.is_naive(start) else start, HELSINKI
             )
@@ -509,10 +527,13 @@ def appointment_move(request, pk: int):
     try:
         body = json.loads(request.body or b"{}")
         start = parse_datetime(body.get("start", ""))
-        worker = Worker.objects.get(pk=int(body["worker"])) if body.get("worker") else None
-    except (ValueError, TypeError, Worker.DoesNotExist):
+        worker_id = int(body["worker"]) if body.get("worker") else None
+        if worker_id is not None and not 0 < worker_id <= MAX_ID:
+            raise ValueError
+        worker = Worker.objects.get(pk=worker_id) if worker_id else None
+    except (ValueError, TypeError, AttributeError, Worker.DoesNotExist):
         return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
-    if start is None:
+    if start is None or safe_day(start.date().isoformat()) is None:
         return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
     if timezone.is_naive(start):
         start = timezone.make_aware(start, HELSINKI)

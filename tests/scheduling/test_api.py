@@ -279,3 +279,11 @@ def test_openapi_schema_is_served_and_documents_the_operations(api):
     ):
         assert path in schema["paths"], path
     assert api.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00Z", "9999-12-31T23:00:00Z"])
+def test_dates_far_out_are_refused_with_400(api, worker, work_type, when):
+    r = api.post("/api/appointments/", payload(worker, work_type, planned_start=when, planned_end=when), format="json")
+    assert r.status_code == 400 and "planned_start" in r.json()
+    assert api.get("/api/appointments/", {"start": "0001-01-01"}).status_code == 400
+    assert api.get("/api/appointments/", {"worker": str(2**80)}).status_code == 400
