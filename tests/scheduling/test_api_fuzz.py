@@ -9,6 +9,8 @@ rightly refused with 400)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
@@ -17,7 +19,19 @@ from ..factories import add_shifts, local, make_person
 
 
 @pytest.fixture
-def api_schema(db, worker, pair_worker, work_type, family):
+def keep_test_connection():
+    """Requests made straight through the WSGI app (not Django's test client) close the
+    database connection when they finish, which would end the test's transaction;
+    detach that signal as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, keep_test_connection, worker, pair_worker, work_type, family):
     from perhekeskus.scheduling import services
     from perhekeskus.wsgi import application
 
