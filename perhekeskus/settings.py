@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "perhekeskus.network",
     "perhekeskus.people",
     "perhekeskus.scheduling",
+    "perhekeskus.access",
     "perhekeskus.demo",
 ]
 

@@ -73,3 +73,29 @@ def worker_user(worker):
 
 def on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+@pytest.fixture(autouse=True)
+def _access_log_triggers(request):
+    """The access log's append-only triggers are in place in every test. Django empties a
+    transactional test's SQLite database row by row at teardown, which the triggers
+    rightly refuse; they are lifted for that teardown only (PostgreSQL truncates)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    from django.db import connection
+
+    from perhekeskus.access import db as access_db
+
+    request.getfixturevalue("_django_db_helper")  # set up before, so torn down after us
+    blocker = request.getfixturevalue("django_db_blocker")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    with blocker.unblock():
+        access_db.install(connection)
+    yield
+    if transactional and connection.vendor == "sqlite":
+        with blocker.unblock():
+            access_db.remove(connection)

@@ -1,5 +1,6 @@
 from rest_framework import viewsets
 
+from perhekeskus.access.api import AccessLoggedViewSetMixin
 from perhekeskus.people.models import Worker
 
 from . import selectors
@@ -11,15 +12,24 @@ class WorkerViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Worker.objects.prefetch_related("languages", "competences").order_by("id")
 
 
-class FamilyViewSet(viewsets.ReadOnlyModelViewSet):
+class FamilyViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = FamilySerializer
+    log_object_type = "family"
+
+    def log_family_id(self, obj):
+        return obj.pk
 
     def get_queryset(self):
         return selectors.family_list(user=self.request.user)
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer
+    log_object_type = "person"
+
+    def log_family_id(self, obj):
+        families = list(obj.families.all())  # prefetched
+        return families[0].pk if families else 0
 
     def get_queryset(self):
         return selectors.person_list(user=self.request.user)

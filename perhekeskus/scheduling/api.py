@@ -13,6 +13,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from perhekeskus.access.api import AccessLoggedViewSetMixin
+from perhekeskus.access.models import AccessEvent
 from perhekeskus.api import datetime_param, int_param
 
 from . import policy, selectors, services
@@ -105,10 +107,16 @@ class ShiftViewSet(viewsets.ModelViewSet):
         ]
     )
 )
-class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AppointmentViewSet(
+    AccessLoggedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Calendar entries. Lists take ``start`` and ``end`` (ISO date or datetime)."""
 
     serializer_class = AppointmentSerializer
+    log_object_type = "appointment"
+
+    def log_family_id(self, obj):
+        return obj.family_id
 
     def get_queryset(self):
         status_ = self.request.query_params.get("status")
@@ -143,7 +151,9 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return appointment
 
     def _out(self, pk, code=status.HTTP_200_OK):
-        return Response(AppointmentSerializer(selectors.appointment_get(pk=pk)).data, status=code)
+        appointment = selectors.appointment_get(pk=pk)
+        self._log(AccessEvent.Action.UPDATE, [appointment])
+        return Response(AppointmentSerializer(appointment).data, status=code)
 
     @extend_schema(request=AppointmentCreateSerializer, responses={201: APPOINTMENT_ARRAY})
     def create(self, request):
@@ -177,6 +187,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = AppointmentSerializer(
             selectors.appointment_list().filter(pk__in=[a.pk for a in created]), many=True
         ).data
+        self._log(AccessEvent.Action.CREATE, created)
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AppointmentUpdateSerializer, responses={200: APPOINTMENT_ARRAY})
@@ -216,6 +227,7 @@ class AppointmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = AppointmentSerializer(
             selectors.appointment_list().filter(pk__in=[a.pk for a in changed]), many=True
         ).data
+        self._log(AccessEvent.Action.UPDATE, changed)
         return Response(data)
 
     @extend_schema(request=RealiseSerializer, responses=AppointmentSerializer)

@@ -43,3 +43,33 @@ def can_see_family(user, family: Family) -> bool:
         return True
     me = own_worker(user)
     return me is not None and family.appointments.filter(participants__resource_id=me.resource_id).exists()
+
+
+def family_access_basis(user, family_id: int | None) -> str | None:
+    """Why the user may see this family's data, for the access log; None when they may
+    not. The who-sees-what issue adds named workers, service needs, network meetings,
+    consents and break-glass here."""
+    if family_id is None:
+        return None
+    if has_role(user, ADMINISTRATOR):
+        return "role:administrator"
+    if has_role(user, COORDINATOR):
+        return "role:resource_coordinator"
+    me = own_worker(user)
+    if (
+        me is not None
+        and Appointment.objects.filter(family_id=family_id, participants__resource_id=me.resource_id).exists()
+    ):
+        return "appointment"
+    return None
+
+
+def list_basis(user) -> str:
+    """Basis of rows listed to a user: their role, or their own appointments."""
+    if has_role(user, ADMINISTRATOR):
+        return "role:administrator"
+    if has_role(user, COORDINATOR):
+        return "role:resource_coordinator"
+    if has_role(user, MANAGER):
+        return "role:manager"
+    return "own_appointments"

@@ -18,6 +18,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.access.services import access_log
 from perhekeskus.api import validation_error_payload
 from perhekeskus.people.models import Family, Worker
 
@@ -100,6 +102,8 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
     rows = selectors.resource_rows(workers=workers, start=start, end=end)
     can_book = policy.is_coordinator(request.user)
+    if frame.days == 1:  # only the day view shows client names, addresses and notes
+        _log_entries(request, [e for row in rows for e in row.entries])
     params = request.GET.copy()
     params["offset"] = offset + chunk
     # the first screen comes with the page; the rest follows at once in larger chunks
@@ -200,6 +204,8 @@ def worker_calendar(request, pk: int):
         first, days, step = day, 28, dt.timedelta(days=28)
     start, end = selectors.local_day_bounds(first, days)
     row = selectors.worker_calendar(worker=worker, start=start, end=end)
+    if view in ("day", "list"):  # these show client names and addresses
+        _log_entries(request, row.entries)
     by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
     for entry in row.entries:
         by_day.setdefault(timezone.localtime(entry.start, HELSINKI).date(), []).append(entry)
@@ -267,6 +273,7 @@ def family_calendar(request, pk: int):
         primary, pair = selectors.appointment_workers(a)
         items.append({"a": a, "primary": primary, "pair": pair})
     members = family.memberships.select_related("person").order_by("role", "person__birth_date")
+    _log_family(request, family)
     return render(
         request, "scheduling/family_calendar.html", {"family": family, "items": items, "show": show, "members": members}
     )
@@ -281,7 +288,14 @@ def family_search(request):
     q = request.GET.get("q", "").strip()
     families = Family.objects.none()
     if len(q) >= 2:
-        families = Family.objects.filter(name__icontains=q).order_by("name")[:30]
+        families = list(Family.objects.filter(name__icontains=q).order_by("name")[:30])
+        access_log(
+            request=request,
+            action=AccessEvent.Action.LIST,
+            object_type="family",
+            objects=[(f.pk, f.pk) for f in families],
+            basis=policy.list_basis(request.user),
+        )
     return render(request, "scheduling/_family_options.html", {"families": families, "q": q})
 
 
@@ -298,6 +312,7 @@ def family_persons(request):
     if not policy.can_see_family(request.user, family):
         raise Http404
     form = AppointmentForm(initial={"family": family.pk})
+    _log_family(request, family)
     return render(request, "scheduling/_persons_field.html", {"form": form})
 
 
@@ -358,9 +373,11 @@ def appointment_new(request):
                             **_service_kwargs(data),
                         )
                         messages.success(request, _("Booked %(count)d appointments.") % {"count": len(created)})
+                        _log_appointments(request, AccessEvent.Action.CREATE, created)
                         appointment = created[0]
                     else:
                         appointment = services.appointment_book(actor=request.user, **_service_kwargs(data))
+                        _log_appointments(request, AccessEvent.Action.CREATE, [appointment])
                         messages.success(request, _("Appointment booked."))
                     return redirect("scheduling:appointment_detail", pk=appointment.pk)
                 except services.OutsideShift as exc:
@@ -386,6 +403,7 @@ def appointment_detail(request, pk: int):
         raise Http404
     appointment = selectors.appointment_get(pk=pk)
     primary, pair = selectors.appointment_workers(appointment)
+    _log_appointments(request, AccessEvent.Action.VIEW, [appointment])
     return render(
         request,
         "scheduling/appointment_detail.html",
@@ -420,12 +438,13 @@ def appointment_edit(request, pk: int):
             else:
                 kwargs = _service_kwargs(data)
                 try:
-                    services.appointment_update(
+                    changed = services.appointment_update(
                         actor=request.user,
                         appointment=appointment,
                         scope=scope_form.cleaned_data["scope"],
                         **kwargs,
                     )
+                    _log_appointments(request, AccessEvent.Action.UPDATE, changed)
                     messages.success(request, _("Appointment changed."))
                     return redirect("scheduling:appointment_detail", pk=pk)
                 except services.OutsideShift as exc:
@@ -453,10 +472,42 @@ def appointment_edit(request, pk: int):
             }
         )
         scope_form = EditScopeForm()
+        _log_appointments(request, AccessEvent.Action.VIEW, [appointment])
     return render(
         request,
         "scheduling/appointment_form.html",
         {"form": form, "scope_form": scope_form if appointment.series_id else None, "is_new": False, "a": appointment},
+    )
+
+
+def _log_appointments(request, action: str, appointments) -> None:
+    """Log the client data shown or changed: appointments that have a recipient family."""
+    rows = [(a.pk, a.family_id) for a in appointments if a.family_id]
+    if rows:
+        basis = policy.family_access_basis(request.user, rows[0][1]) or policy.list_basis(request.user)
+        access_log(request=request, action=action, object_type="appointment", objects=rows, basis=basis)
+
+
+def _log_entries(request, entries) -> None:
+    """Log the families whose names, addresses or notes a calendar page showed."""
+    rows = [(e.appointment_id, e.family_id) for e in entries if e.family_id]
+    if rows:
+        access_log(
+            request=request,
+            action=AccessEvent.Action.LIST,
+            object_type="appointment",
+            objects=rows,
+            basis=policy.list_basis(request.user),
+        )
+
+
+def _log_family(request, family) -> None:
+    access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="family",
+        objects=[(family.pk, family.pk)],
+        basis=policy.family_access_basis(request.user, family.pk) or "",
     )
 
 
@@ -489,6 +540,7 @@ def appointment_realise(request, pk: int):
         if start and end is None:
             end = start + (appointment.planned_end - appointment.planned_start)
         services.appointment_realise(actor=request.user, appointment=appointment, actual_start=start, actual_end=end)
+        _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
         messages.success(request, _("Marked realised."))
     except ValidationError as exc:
         _flash_errors(request, exc)
@@ -511,6 +563,7 @@ def appointment_cancel(request, pk: int):
             text=form.cleaned_data.get("text") or "",
             cancelled_by=form.cleaned_data.get("cancelled_by") or None,
         )
+        _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
         messages.success(request, _("Appointment cancelled."))
     except ValidationError as exc:
         _flash_errors(request, exc)
@@ -550,6 +603,7 @@ def appointment_move(request, pk: int):
     except ValidationError as exc:
         status = 409 if isinstance(exc, services.BookingConflict) else 400
         return JsonResponse({"errors": validation_error_payload(exc)}, status=status)
+    _log_appointments(request, AccessEvent.Action.UPDATE, [moved])
     return JsonResponse(
         {"id": moved.pk, "start": moved.planned_start.isoformat(), "end": moved.planned_end.isoformat()}
     )

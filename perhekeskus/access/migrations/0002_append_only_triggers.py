@@ -1,0 +1,20 @@
+"""The access log refuses UPDATE and DELETE in the database itself (see access/db.py)."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from perhekeskus.access import db
+
+    db.install(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    from perhekeskus.access import db
+
+    db.remove(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("access", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]
