@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _event(**kw):
-    data = {"username": "u", "action": "view", "object_type": "family", "object_id": 1, "family_id": 1,
-            "basis": "test", "channel": "page"}
+    data = {
+        "username": "u",
+        "action": "view",
+        "object_type": "family",
+        "object_id": 1,
+        "family_id": 1,
+        "basis": "test",
+        "channel": "page",
+    }
     return AccessEvent.objects.create(**data | kw)
 
 
@@ -34,9 +41,15 @@ def test_the_database_refuses_update_and_delete():
 
 
 def _booked(worker, work_type, family, hour=9):
-    return services.appointment_book(actor=None, worker=worker, work_type=work_type, family=family,
-                                     start=local(2026, 9, 14, hour), end=local(2026, 9, 14, hour + 1),
-                                     confirm_outside_shift=True)
+    return services.appointment_book(
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        family=family,
+        start=local(2026, 9, 14, hour),
+        end=local(2026, 9, 14, hour + 1),
+        confirm_outside_shift=True,
+    )
 
 
 def test_reading_a_family_page_is_logged_with_who_what_basis_and_where(client, coordinator, family):
@@ -44,9 +57,19 @@ def test_reading_a_family_page_is_logged_with_who_what_basis_and_where(client, c
     assert client.get(f"/families/{family.pk}/calendar/?show=all", REMOTE_ADDR="10.1.2.3").status_code == 200
     e = AccessEvent.objects.get()
     assert (e.user_id, e.username, e.action, e.object_type, e.object_id, e.family_id) == (
-        coordinator.pk, "koordinaattori", "view", "family", family.pk, family.pk)
+        coordinator.pk,
+        "koordinaattori",
+        "view",
+        "family",
+        family.pk,
+        family.pk,
+    )
     assert (e.basis, e.channel, e.path, e.ip) == (
-        "role:resource_coordinator", "page", f"/families/{family.pk}/calendar/", "10.1.2.3")
+        "role:resource_coordinator",
+        "page",
+        f"/families/{family.pk}/calendar/",
+        "10.1.2.3",
+    )
 
 
 def test_worker_views_log_client_rows_only_where_client_data_is_shown(client, worker_user, worker, work_type, family):
@@ -57,7 +80,8 @@ def test_worker_views_log_client_rows_only_where_client_data_is_shown(client, wo
     assert AccessEvent.objects.count() == 0
     client.get(f"/workers/{worker.pk}/calendar/?view=day&date=2026-09-14")
     assert list(AccessEvent.objects.values_list("object_type", "object_id", "family_id", "basis")) == [
-        ("appointment", a.pk, family.pk, "own_appointments")]
+        ("appointment", a.pk, family.pk, "own_appointments")
+    ]
     client.get(f"/appointments/{a.pk}/")
     assert AccessEvent.objects.filter(action="view", object_id=a.pk, basis="appointment").exists()
     client.post(f"/appointments/{a.pk}/realise/")
@@ -86,14 +110,26 @@ def test_api_reads_and_writes_are_logged(coordinator, worker, work_type, family)
     api.force_authenticate(coordinator)
     api.get("/api/families/")
     api.get(f"/api/families/{family.pk}/")
-    r = api.post("/api/appointments/", {"worker": worker.pk, "work_type": work_type.pk, "family": family.pk,
-                                        "planned_start": "2026-09-14T09:00:00+03:00",
-                                        "planned_end": "2026-09-14T10:00:00+03:00", "confirm_outside_shift": True},
-                 format="json")
+    r = api.post(
+        "/api/appointments/",
+        {
+            "worker": worker.pk,
+            "work_type": work_type.pk,
+            "family": family.pk,
+            "planned_start": "2026-09-14T09:00:00+03:00",
+            "planned_end": "2026-09-14T10:00:00+03:00",
+            "confirm_outside_shift": True,
+        },
+        format="json",
+    )
     api.get("/api/persons/")
     logged = list(AccessEvent.objects.order_by("id").values_list("action", "object_type", "channel"))
-    assert logged == [("list", "family", "api"), ("view", "family", "api"), ("create", "appointment", "api"),
-                      ("list", "person", "api")]
+    assert logged == [
+        ("list", "family", "api"),
+        ("view", "family", "api"),
+        ("create", "appointment", "api"),
+        ("list", "person", "api"),
+    ]
     assert AccessEvent.objects.filter(object_id=r.json()[0]["id"], family_id=family.pk).exists()
 
 
