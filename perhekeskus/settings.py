@@ -203,6 +203,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
+# --- Who sees what ------------------------------------------------------------------
+# An appointment with a family lets the worker see the family's data from this many days
+# before it to this many days after it (docs/access.md).
+ACCESS_DAYS_BEFORE_APPOINTMENT = env.int("ACCESS_DAYS_BEFORE_APPOINTMENT", default=14)
+ACCESS_DAYS_AFTER_APPOINTMENT = env.int("ACCESS_DAYS_AFTER_APPOINTMENT", default=90)
+
 # --- Resource steering -------------------------------------------------------------
 # What happens when a booking falls outside the worker's shifts: "warn" (the coordinator
 # confirms) or "refuse".

@@ -25,7 +25,7 @@ from faker import Faker
 from tqdm import tqdm
 
 from perhekeskus.network.models import Organisation, Service, Unit
-from perhekeskus.people.models import Competence, Family, Language, Membership, Person, Worker
+from perhekeskus.people.models import Competence, Family, Language, Membership, NamedWorker, Person, Worker
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, WORKER, ensure_groups
 from perhekeskus.scheduling.models import (
     Appointment,
@@ -180,10 +180,11 @@ def generate(
             )
             dw.caseload = rnd.sample(family_ids, min(size, len(family_ids)))
 
+        _named_workers(rnd, demo_workers, family_ids, today)
         say("Shifts and appointments…")
         counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
         users = _demo_users(demo_workers)
-        _reset_sequences([Family, Person, Membership, Shift, Appointment, Participant])
+        _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)
     with connection.cursor() as cursor:
@@ -281,6 +282,43 @@ def _families(rnd, fake, scale, languages, today):
     through = Person.languages.through
     _bulk(through, [through(person_id=p, language_id=lang) for p, lang in person_langs])
     return [f.id for f in families], person_ids_by_family
+
+
+def _named_workers(rnd, demo_workers, family_ids, today) -> None:
+    """Every family has an own worker (a clinic or school nurse); families in a social
+    worker's caseload often a responsible worker; some a family partner (an NGO's)."""
+    nurses = [dw.worker for dw in demo_workers if dw.worker.profession in ("public_health_nurse", "school_nurse")]
+    rows, next_id = [], _next_id(NamedWorker)
+
+    def add(family_id, worker, role):
+        nonlocal next_id
+        rows.append(
+            NamedWorker(
+                id=next_id,
+                family_id=family_id,
+                worker=worker,
+                role=role,
+                start_date=today - dt.timedelta(days=rnd.randint(30, 2000)),
+            )
+        )
+        next_id += 1
+
+    if nurses:
+        for family_id in family_ids:
+            add(family_id, rnd.choice(nurses), NamedWorker.Role.OWN_WORKER)
+    taken = {NamedWorker.Role.RESPONSIBLE_WORKER: set(), NamedWorker.Role.FAMILY_PARTNER: set()}
+    for dw in demo_workers:
+        role = {
+            "social_worker": NamedWorker.Role.RESPONSIBLE_WORKER,
+            "ngo_worker": NamedWorker.Role.FAMILY_PARTNER,
+        }.get(dw.worker.profession)
+        if role is None or (role == NamedWorker.Role.FAMILY_PARTNER and dw.worker.organisation.kind != "ngo"):
+            continue
+        for family_id in dw.caseload[: rnd.randint(4, 10)]:
+            if family_id not in taken[role]:
+                taken[role].add(family_id)
+                add(family_id, dw.worker, role)
+    _bulk(NamedWorker, rows)
 
 
 def _working_days(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from perhekeskus.scheduling.models import Resource
 
-from .models import Competence, Family, Language, Membership, Person, Worker
+from .models import Competence, Family, Language, Membership, NamedWorker, Person, Worker
 
 admin.site.register(Language)
 admin.site.register(Competence)
@@ -44,3 +44,13 @@ class FamilyAdmin(admin.ModelAdmin):
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["last_name", "first_name", "birth_date"]
     search_fields = ["last_name", "first_name"]
+
+
+class NamedWorkerInline(admin.TabularInline):
+    model = NamedWorker
+    extra = 0
+    autocomplete_fields = ["worker"]
+    fields = ["role", "worker", "start_date", "end_date"]
+
+
+FamilyAdmin.inlines = [MembershipInline, NamedWorkerInline]

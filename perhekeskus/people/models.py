@@ -155,3 +155,42 @@ class Membership(models.Model):
         verbose_name = _("family membership")
         verbose_name_plural = _("family memberships")
         constraints = [models.UniqueConstraint(fields=["family", "person"], name="membership_unique_person_per_family")]
+
+
+class NamedWorker(models.Model):
+    """A worker named for a family: the family's own worker (every family with children
+    has one, the clinic or school nurse), responsible worker or family partner. One of
+    each role at a time; ending it keeps the history."""
+
+    class Role(models.TextChoices):
+        OWN_WORKER = "own_worker", _("Own worker")
+        RESPONSIBLE_WORKER = "responsible_worker", _("Responsible worker")
+        FAMILY_PARTNER = "family_partner", _("Family partner")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="named_workers", verbose_name=_("family"))
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="named_for", verbose_name=_("worker"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family", "role", "-start_date"]
+        verbose_name = _("named worker")
+        verbose_name_plural = _("named workers")
+        indexes = [models.Index(fields=["worker", "end_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "role"],
+                condition=models.Q(end_date__isnull=True),
+                name="named_worker_one_active_per_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="named_worker_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.worker}"

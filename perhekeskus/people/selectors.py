@@ -1,20 +1,42 @@
-"""Reads of families and persons, filtered by what the user may see."""
+"""Reads of families and persons, filtered by what the user may see: the same rule as
+``scheduling.policy.family_access_basis``, as a query."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from perhekeskus.scheduling import policy
+from perhekeskus.scheduling.models import Appointment
 
-from .models import Family, Person
+from .models import Family, NamedWorker, Person
+
+
+def visible_families_q(user) -> Q | None:
+    """A filter on Family for a worker's relationships; None means every family (by role)."""
+    if policy.is_coordinator(user):
+        return None
+    me = policy.own_worker(user)
+    if me is None:
+        return Q(pk__in=[])
+    today, now = timezone.localdate(), timezone.now()
+    named = NamedWorker.objects.filter(family_id=OuterRef("pk"), worker=me, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    appointment = Appointment.objects.filter(
+        family_id=OuterRef("pk"),
+        participants__resource_id=me.resource_id,
+        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
+        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+    )
+    return Q(Exists(named)) | Q(Exists(appointment))
 
 
 def family_list(*, user) -> QuerySet[Family]:
     qs = Family.objects.prefetch_related("memberships").order_by("id")
-    if policy.is_coordinator(user):
-        return qs
-    me = policy.own_worker(user)
-    if me is None:
-        return qs.none()
-    return qs.filter(appointments__participants__resource_id=me.resource_id).distinct()
+    q = visible_families_q(user)
+    return qs if q is None else qs.filter(q)
 
 
 def person_list(*, user) -> QuerySet[Person]:

@@ -23,3 +23,46 @@ def worker_create(**fields) -> Worker:
         if competences:
             worker.competences.set(competences)
     return worker
+
+
+def named_worker_assign(*, actor, family, worker, role: str, start_date=None):
+    """Name a worker for a family in a role; the previous one in that role ends the day
+    before (or today, if they started today)."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import NamedWorker
+
+    if role not in NamedWorker.Role.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    if not worker.is_active:
+        raise ValidationError({"worker": [_("This worker is no longer active.")]})
+    start = start_date or timezone.localdate()
+    with transaction.atomic():
+        current = (
+            NamedWorker.objects.select_for_update().filter(family=family, role=role, end_date__isnull=True).first()
+        )
+        if current is not None:
+            if current.worker_id == worker.pk:
+                return current
+            current.end_date = max(current.start_date, start - dt.timedelta(days=1))
+            current.save(update_fields=["end_date"])
+        return NamedWorker.objects.create(
+            family=family,
+            worker=worker,
+            role=role,
+            start_date=start,
+            created_by=actor if actor and actor.is_authenticated else None,
+        )
+
+
+def named_worker_end(*, named_worker, end_date=None):
+    from django.utils import timezone
+
+    with transaction.atomic():
+        named_worker.end_date = max(named_worker.start_date, end_date or timezone.localdate())
+        named_worker.save(update_fields=["end_date"])
+    return named_worker

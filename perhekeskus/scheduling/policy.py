@@ -3,7 +3,13 @@ relationships and disclosure rules. Pages and API both ask these functions."""
 
 from __future__ import annotations
 
-from perhekeskus.people.models import Family, Worker
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from perhekeskus.people.models import Family, NamedWorker, Worker
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, has_role
 
 from .models import Appointment
@@ -39,16 +45,20 @@ def can_edit_appointment(user, appointment: Appointment) -> bool:
 
 
 def can_see_family(user, family: Family) -> bool:
-    if is_coordinator(user):
-        return True
-    me = own_worker(user)
-    return me is not None and family.appointments.filter(participants__resource_id=me.resource_id).exists()
+    return family_access_basis(user, family.pk) is not None
 
 
 def family_access_basis(user, family_id: int | None) -> str | None:
-    """Why the user may see this family's data, for the access log; None when they may
-    not. The who-sees-what issue adds named workers, service needs, network meetings,
-    consents and break-glass here."""
+    """Why the user may see this family's data (recorded in the access log), or None when
+    they may not. One place for the rule; the pages and the API ask it.
+
+    - an administrator or resource coordinator, by role;
+    - a worker named for the family (own worker, responsible worker, family partner),
+      while the naming is in force;
+    - a worker with an appointment with the family, from ACCESS_DAYS_BEFORE_APPOINTMENT
+      days before it to ACCESS_DAYS_AFTER_APPOINTMENT days after it.
+    The who-sees-what issue still adds service needs, network meetings, consents and
+    break-glass here."""
     if family_id is None:
         return None
     if has_role(user, ADMINISTRATOR):
@@ -56,10 +66,23 @@ def family_access_basis(user, family_id: int | None) -> str | None:
     if has_role(user, COORDINATOR):
         return "role:resource_coordinator"
     me = own_worker(user)
-    if (
-        me is not None
-        and Appointment.objects.filter(family_id=family_id, participants__resource_id=me.resource_id).exists()
-    ):
+    if me is None:
+        return None
+    today = timezone.localdate()
+    named = (
+        NamedWorker.objects.filter(family_id=family_id, worker=me, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values_list("role", flat=True)
+        .first()
+    )
+    if named:
+        return f"named_worker:{named}"
+    now = timezone.now()
+    window = Q(
+        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
+        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+    )
+    if Appointment.objects.filter(window, family_id=family_id, participants__resource_id=me.resource_id).exists():
         return "appointment"
     return None
 

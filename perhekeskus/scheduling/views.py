@@ -273,9 +273,18 @@ def family_calendar(request, pk: int):
         primary, pair = selectors.appointment_workers(a)
         items.append({"a": a, "primary": primary, "pair": pair})
     members = family.memberships.select_related("person").order_by("role", "person__birth_date")
+    named_workers = family.named_workers.filter(end_date__isnull=True).select_related("worker__unit")
     _log_family(request, family)
     return render(
-        request, "scheduling/family_calendar.html", {"family": family, "items": items, "show": show, "members": members}
+        request,
+        "scheduling/family_calendar.html",
+        {
+            "family": family,
+            "items": items,
+            "show": show,
+            "members": members,
+            "named_workers": named_workers,
+        },
     )
 
 
