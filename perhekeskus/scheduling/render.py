@@ -27,7 +27,9 @@ def _url_pattern(name: str) -> tuple[str, str]:
     return head, tail
 
 
-def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool) -> SafeString:
+def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool, show_clients: bool = True) -> SafeString:
+    """``show_clients`` False (a manager): families appear by their pseudonymous key, with
+    no address or notes."""
     detailed = frame.days == 1  # the day view shows client details; the week view only the work
     detail_head, detail_tail = _url_pattern("scheduling:appointment_detail")
     cal_head, cal_tail = _url_pattern("scheduling:worker_calendar")
@@ -67,13 +69,14 @@ def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool) -> Safe
             title = f"{CLOCK[s_min]}–{CLOCK[e_min]} {entry.work_type}"
             label = ""
             if detailed:
-                if entry.family_name:
-                    title += f" · {entry.family_name}"
-                if entry.address:
+                family = entry.family_name if show_clients else entry.family_key
+                if family:
+                    title += f" · {family}"
+                if show_clients and entry.address:
                     title += f" · {entry.address}"
-                if entry.notes_to_heed:
+                if show_clients and entry.notes_to_heed:
                     title = f"{title} · {t_note}: {entry.notes_to_heed}"
-                label = escape(entry.work_type + (f" · {entry.family_name}" if entry.family_name else ""))
+                label = escape(entry.work_type + (f" · {family}" if family else ""))
             if entry.others:
                 title += f" · {t_with} {', '.join(entry.others)}"
             if entry.status == "cancelled":

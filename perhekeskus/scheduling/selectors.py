@@ -108,6 +108,7 @@ class Entry:
     notes_to_heed: str
     others: list[str] = field(default_factory=list)  # the other workers on it
     boxes: list[tuple[float, float]] = field(default_factory=list)  # filled by the page
+    family_key: str = ""  # pseudonymous, for those who may not see names
 
     @property
     def start(self) -> dt.datetime:
@@ -173,6 +174,7 @@ _ENTRY_FIELDS = (
     "appointment__work_type__name",
     "appointment__family_id",
     "appointment__family__name",
+    "appointment__family__key",
     "appointment__location_kind",
     "appointment__address",
     "appointment__notes_to_heed",
@@ -208,10 +210,25 @@ def _entries_for(
         ).values_list("appointment_id", "resource_id", "resource__name"):
             co[appointment_id].append((resource_id, name))
     result: dict[int, list[Entry]] = defaultdict(list)
-    for rid, role, aid, a_start, a_end, status, wclass, wtype, fid, fname, loc, address, notes in participations:
+    for rid, role, aid, a_start, a_end, status, wclass, wtype, fid, fname, fkey, loc, address, notes in participations:
         others = [name for other, name in co[aid] if other != rid] if aid in co else []
         result[rid].append(
-            Entry(aid, a_start, a_end, status, role, wclass, wtype, fid, fname or "", loc, address, notes, others)
+            Entry(
+                aid,
+                a_start,
+                a_end,
+                status,
+                role,
+                wclass,
+                wtype,
+                fid,
+                fname or "",
+                loc,
+                address,
+                notes,
+                others,
+                family_key=fkey or "",
+            )
         )
     return result
 

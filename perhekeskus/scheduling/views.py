@@ -102,7 +102,10 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
     rows = selectors.resource_rows(workers=workers, start=start, end=end)
     can_book = policy.is_coordinator(request.user)
-    if frame.days == 1:  # only the day view shows client names, addresses and notes
+    # Coordinators plan with the client's name, address and notes; a manager sees the
+    # family's pseudonymous key only (docs/access.md).
+    show_clients = policy.is_coordinator(request.user)
+    if frame.days == 1 and show_clients:  # only the day view shows client names, addresses and notes
         _log_entries(request, [e for row in rows for e in row.entries])
     params = request.GET.copy()
     params["offset"] = offset + chunk
@@ -110,7 +113,7 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
     params["limit"] = settings.RESOURCE_VIEW_CHUNK * 2
     params.pop("ids", None)
     return {
-        "rows_html": resource_rows_html(rows, frame, can_book=can_book),
+        "rows_html": resource_rows_html(rows, frame, can_book=can_book, show_clients=show_clients),
         "rows": rows,
         "frame": frame,
         "has_more": has_more,

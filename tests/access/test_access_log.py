@@ -142,3 +142,20 @@ def test_the_family_access_report_lists_who_accessed(client, coordinator, worker
     html = client.get(f"/families/{family.pk}/access-log/").content.decode()
     assert "paivi" in html and "Katsoi" in html  # Finnish: viewed
     assert AccessEvent.objects.filter(object_type="access_report", family_id=family.pk).exists()
+
+
+def test_a_manager_sees_family_keys_not_names_in_the_resource_view(client, manager, coordinator, worker, work_type,
+                                                                    family):
+    services.appointment_book(actor=None, worker=worker, work_type=work_type, family=family,
+                              location_kind="client_home", notes_to_heed="Koira kotona",
+                              start=local(2026, 9, 14, 9), end=local(2026, 9, 14, 10), confirm_outside_shift=True)
+    client.force_login(manager)
+    html = client.get("/resources/?view=day&date=2026-09-14").content.decode()
+    assert family.key in html
+    for secret in ("Miettinen", "Miettistenkuja", "Koira"):
+        assert secret not in html
+    assert AccessEvent.objects.count() == 0  # no client data shown, nothing to log
+    assert client.get(f"/families/{family.pk}/calendar/").status_code == 404
+    client.force_login(coordinator)
+    html = client.get("/resources/?view=day&date=2026-09-14").content.decode()
+    assert "Perhe Miettinen" in html and "Miettistenkuja" in html and "Koira kotona" in html
