@@ -276,6 +276,14 @@ def _families(rnd, fake, scale, languages, today):
                 member(fid2, c, Person.Role.CHILD)
         progress.update(1)
     progress.close()
+    # about one family in a hundred has a member under an address non-disclosure order
+    protected_persons = set()
+    for family in families:
+        if rnd.random() < 0.01:
+            family.address_protected = True
+            protected_persons.update(person_ids_by_family.get(family.id, [])[:1])
+    for person in persons:
+        person.address_non_disclosure = person.id in protected_persons
     _bulk(Family, families)
     _bulk(Person, persons)
     _bulk(Membership, memberships)

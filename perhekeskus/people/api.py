@@ -22,6 +22,13 @@ class FamilyViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.family_list(user=self.request.user)
 
+    def get_serializer_context(self):
+        from perhekeskus.scheduling import policy
+
+        context = super().get_serializer_context()
+        context["visiting_family_ids"] = policy.visiting_family_ids(self.request.user)
+        return context
+
 
 class PersonViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer

@@ -110,6 +110,10 @@ class Family(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # True when a member has an address non-disclosure order (turvakielto); kept by
+    # people.services.person_set_address_non_disclosure so that every query reads one
+    # column. The address is then shown only to the workers who must visit.
+    address_protected = models.BooleanField(_("address non-disclosure"), default=False, editable=False)
 
     class Meta:
         ordering = ["name", "id"]
@@ -132,6 +136,7 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    address_non_disclosure = models.BooleanField(_("address non-disclosure (turvakielto)"), default=False)
     languages = models.ManyToManyField(Language, blank=True, related_name="persons", verbose_name=_("languages"))
     families = models.ManyToManyField(Family, through="Membership", related_name="persons", verbose_name=_("families"))
 

@@ -36,7 +36,13 @@ class FamilySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Family
-        fields = ["id", "key", "name", "address", "postal_code", "municipality", "members"]
+        fields = ["id", "key", "name", "address", "postal_code", "municipality", "address_protected", "members"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.address_protected and instance.pk not in self.context.get("visiting_family_ids", ()):
+            data["address"] = data["postal_code"] = ""  # address non-disclosure
+        return data
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -45,4 +51,4 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "first_name", "last_name", "birth_date", "languages", "families"]
+        fields = ["id", "first_name", "last_name", "birth_date", "address_non_disclosure", "languages", "families"]

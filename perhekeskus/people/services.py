@@ -66,3 +66,19 @@ def named_worker_end(*, named_worker, end_date=None):
         named_worker.end_date = max(named_worker.start_date, end_date or timezone.localdate())
         named_worker.save(update_fields=["end_date"])
     return named_worker
+
+
+def person_set_address_non_disclosure(*, person, value: bool) -> None:
+    """Set or lift a person's address non-disclosure order; every family (home) of the
+    person is protected while any of its members has one."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Family, Membership
+
+    with transaction.atomic():
+        person.address_non_disclosure = value
+        person.save(update_fields=["address_non_disclosure"])
+        protected_member = Membership.objects.filter(family_id=OuterRef("pk"), person__address_non_disclosure=True)
+        for family in Family.objects.filter(memberships__person=person).annotate(p=Exists(protected_member)):
+            if family.address_protected != family.p:
+                Family.objects.filter(pk=family.pk).update(address_protected=family.p)

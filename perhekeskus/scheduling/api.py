@@ -153,7 +153,7 @@ class AppointmentViewSet(
     def _out(self, pk, code=status.HTTP_200_OK):
         appointment = selectors.appointment_get(pk=pk)
         self._log(AccessEvent.Action.UPDATE, [appointment])
-        return Response(AppointmentSerializer(appointment).data, status=code)
+        return Response(AppointmentSerializer(appointment, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=AppointmentCreateSerializer, responses={201: APPOINTMENT_ARRAY})
     def create(self, request):
@@ -185,7 +185,9 @@ class AppointmentViewSet(
         else:
             created = [services.appointment_book(**kwargs)]
         data = AppointmentSerializer(
-            selectors.appointment_list().filter(pk__in=[a.pk for a in created]), many=True
+            selectors.appointment_list().filter(pk__in=[a.pk for a in created]),
+            many=True,
+            context=self.get_serializer_context(),
         ).data
         self._log(AccessEvent.Action.CREATE, created)
         return Response(data, status=status.HTTP_201_CREATED)
@@ -225,7 +227,9 @@ class AppointmentViewSet(
             **kwargs,
         )
         data = AppointmentSerializer(
-            selectors.appointment_list().filter(pk__in=[a.pk for a in changed]), many=True
+            selectors.appointment_list().filter(pk__in=[a.pk for a in changed]),
+            many=True,
+            context=self.get_serializer_context(),
         ).data
         self._log(AccessEvent.Action.UPDATE, changed)
         return Response(data)

@@ -198,8 +198,12 @@ class EditScopeForm(forms.Form):
             ("following", gettext_lazy("This and all following in the series")),
         ],
         initial="one",
+        required=False,  # shown only for a series; otherwise "one"
         widget=forms.RadioSelect,
     )
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or "one"
 
 
 class RealiseForm(forms.Form):

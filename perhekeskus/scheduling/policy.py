@@ -96,3 +96,39 @@ def list_basis(user) -> str:
     if has_role(user, MANAGER):
         return "role:manager"
     return "own_appointments"
+
+
+def visiting_family_ids(user, family_ids=None) -> set[int]:
+    """Families the user must visit: they take part in a home visit to the family that is
+    not cancelled, within the appointment access window. Only they may see an address
+    under a non-disclosure order."""
+    me = own_worker(user)
+    if me is None:
+        return set()
+    now = timezone.now()
+    qs = Appointment.objects.filter(
+        location_kind=Appointment.LocationKind.CLIENT_HOME,
+        participants__resource_id=me.resource_id,
+        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
+        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+    ).exclude(status=Appointment.Status.CANCELLED)
+    if family_ids is not None:
+        qs = qs.filter(family_id__in=list(family_ids))
+    return set(qs.values_list("family_id", flat=True))
+
+
+def may_see_address(user, family, *, appointment=None) -> bool:
+    """Whether the user may see the family's home address (or the address on one of its
+    appointments). Not protected: whoever may see the family. Protected (turvakielto):
+    only a worker taking part in that home visit, or for the family itself a worker with
+    a home visit to it in the window; coordinators and managers never."""
+    if family is None or not family.address_protected:
+        return True
+    me = own_worker(user)
+    if me is None:
+        return False
+    if appointment is not None:
+        return appointment.location_kind == Appointment.LocationKind.CLIENT_HOME and any(
+            p.resource_id == me.resource_id for p in appointment.participants.all()
+        )
+    return family.pk in visiting_family_ids(user, [family.pk])

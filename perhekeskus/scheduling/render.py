@@ -72,7 +72,7 @@ def resource_rows_html(rows: list[Row], frame: Frame, *, can_book: bool, show_cl
                 family = entry.family_name if show_clients else entry.family_key
                 if family:
                     title += f" · {family}"
-                if show_clients and entry.address:
+                if show_clients and entry.address and not entry.family_protected:
                     title += f" · {entry.address}"
                 if show_clients and entry.notes_to_heed:
                     title = f"{title} · {t_note}: {entry.notes_to_heed}"

@@ -109,6 +109,7 @@ class Entry:
     others: list[str] = field(default_factory=list)  # the other workers on it
     boxes: list[tuple[float, float]] = field(default_factory=list)  # filled by the page
     family_key: str = ""  # pseudonymous, for those who may not see names
+    family_protected: bool = False  # address non-disclosure: the address only for the visiting worker
 
     @property
     def start(self) -> dt.datetime:
@@ -175,6 +176,7 @@ _ENTRY_FIELDS = (
     "appointment__family_id",
     "appointment__family__name",
     "appointment__family__key",
+    "appointment__family__address_protected",
     "appointment__location_kind",
     "appointment__address",
     "appointment__notes_to_heed",
@@ -210,7 +212,23 @@ def _entries_for(
         ).values_list("appointment_id", "resource_id", "resource__name"):
             co[appointment_id].append((resource_id, name))
     result: dict[int, list[Entry]] = defaultdict(list)
-    for rid, role, aid, a_start, a_end, status, wclass, wtype, fid, fname, fkey, loc, address, notes in participations:
+    for (
+        rid,
+        role,
+        aid,
+        a_start,
+        a_end,
+        status,
+        wclass,
+        wtype,
+        fid,
+        fname,
+        fkey,
+        protected,
+        loc,
+        address,
+        notes,
+    ) in participations:
         others = [name for other, name in co[aid] if other != rid] if aid in co else []
         result[rid].append(
             Entry(
@@ -228,6 +246,7 @@ def _entries_for(
                 notes,
                 others,
                 family_key=fkey or "",
+                family_protected=bool(protected),
             )
         )
     return result

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from perhekeskus.people.models import Family, Person, Worker
 
-from . import selectors
+from . import policy, selectors
 from .models import Appointment, AppointmentChange, CancellationReason, CancelledBy, Shift, WorkType
 
 
@@ -67,6 +67,15 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        family = instance.family
+        if family is not None and family.address_protected:
+            request = self.context.get("request")
+            if request is None or not policy.may_see_address(request.user, family, appointment=instance):
+                data["address"] = ""  # address non-disclosure: only the visiting worker sees it
+        return data
 
     @extend_schema_field(serializers.IntegerField())
     def get_worker(self, obj) -> int | None:

@@ -207,6 +207,10 @@ def worker_calendar(request, pk: int):
         first, days, step = day, 28, dt.timedelta(days=28)
     start, end = selectors.local_day_bounds(first, days)
     row = selectors.worker_calendar(worker=worker, start=start, end=end)
+    is_own = policy.own_worker(request.user) == worker
+    for entry in row.entries:
+        if entry.family_protected and not (is_own and entry.location_kind == Appointment.LocationKind.CLIENT_HOME):
+            entry.address = ""  # address non-disclosure: only the visiting worker sees it
     if view in ("day", "list"):  # these show client names and addresses
         _log_entries(request, row.entries)
     by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
@@ -287,6 +291,7 @@ def family_calendar(request, pk: int):
             "show": show,
             "members": members,
             "named_workers": named_workers,
+            "show_address": policy.may_see_address(request.user, family),
         },
     )
 
@@ -301,6 +306,9 @@ def family_search(request):
     families = Family.objects.none()
     if len(q) >= 2:
         families = list(Family.objects.filter(name__icontains=q).order_by("name")[:30])
+        for f in families:
+            if f.address_protected:
+                f.address = ""  # address non-disclosure
         access_log(
             request=request,
             action=AccessEvent.Action.LIST,
@@ -424,6 +432,7 @@ def appointment_detail(request, pk: int):
             "primary": primary,
             "pair": pair,
             "cost": selectors.unit_price_total(appointment),
+            "show_address": policy.may_see_address(request.user, appointment.family, appointment=appointment),
             "realise_form": RealiseForm(),
             "cancel_form": CancelForm(),
             "quick_reasons": CancellationReason.choices,
@@ -437,6 +446,7 @@ def appointment_edit(request, pk: int):
     appointment = _get_editable(request, pk)
     appointment = selectors.appointment_get(pk=pk)
     primary, pair = selectors.appointment_workers(appointment)
+    may_see_address = policy.may_see_address(request.user, appointment.family, appointment=appointment)
     if appointment.status != Appointment.Status.PLANNED:
         messages.error(request, _("Only planned appointments can be changed."))
         return redirect("scheduling:appointment_detail", pk=pk)
@@ -449,6 +459,8 @@ def appointment_edit(request, pk: int):
                 form.add_error("worker", _("You may book only your own calendar."))
             else:
                 kwargs = _service_kwargs(data)
+                if not kwargs["address"] and not may_see_address:
+                    kwargs["address"] = None  # keep the protected address the user was not shown
                 try:
                     changed = services.appointment_update(
                         actor=request.user,
@@ -479,7 +491,7 @@ def appointment_edit(request, pk: int):
                 "family": appointment.family_id,
                 "persons": [p.pk for p in appointment.persons.all()],
                 "location_kind": appointment.location_kind,
-                "address": appointment.address,
+                "address": appointment.address if may_see_address else "",
                 "notes_to_heed": appointment.notes_to_heed,
             }
         )

@@ -144,11 +144,20 @@ def test_the_family_access_report_lists_who_accessed(client, coordinator, worker
     assert AccessEvent.objects.filter(object_type="access_report", family_id=family.pk).exists()
 
 
-def test_a_manager_sees_family_keys_not_names_in_the_resource_view(client, manager, coordinator, worker, work_type,
-                                                                    family):
-    services.appointment_book(actor=None, worker=worker, work_type=work_type, family=family,
-                              location_kind="client_home", notes_to_heed="Koira kotona",
-                              start=local(2026, 9, 14, 9), end=local(2026, 9, 14, 10), confirm_outside_shift=True)
+def test_a_manager_sees_family_keys_not_names_in_the_resource_view(
+    client, manager, coordinator, worker, work_type, family
+):
+    services.appointment_book(
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        family=family,
+        location_kind="client_home",
+        notes_to_heed="Koira kotona",
+        start=local(2026, 9, 14, 9),
+        end=local(2026, 9, 14, 10),
+        confirm_outside_shift=True,
+    )
     client.force_login(manager)
     html = client.get("/resources/?view=day&date=2026-09-14").content.decode()
     assert family.key in html

@@ -70,3 +70,13 @@ def test_demo_data_keeps_the_rules():
         shifts[wid].append((s, e))
     for rid, s, e in Participant.objects.filter(role="pair").values_list("resource_id", "start", "end"):
         assert any(a <= s and e <= b for a, b in shifts[rid]), (rid, s)
+
+
+def test_demo_address_non_disclosure_is_consistent():
+    from django.db.models import Exists, OuterRef
+
+    generate(seed=3, scale=0.3, today=TODAY, days_back=2, days_ahead=1, quiet=True)
+    flagged = Membership.objects.filter(family=OuterRef("pk"), person__address_non_disclosure=True)
+    families = Family.objects.annotate(flagged=Exists(flagged))
+    assert families.filter(address_protected=True).exists()
+    assert all(f.address_protected == f.flagged for f in families)

@@ -347,3 +347,22 @@ def test_admin_creates_a_bookable_worker_and_keeps_appointments_read_only(client
     worker = Worker.objects.get(last_name="Työntekijä")
     assert worker.resource.name == "Uusi Työntekijä"
     assert client.get("/admin/scheduling/appointment/add/").status_code == 403
+
+
+def test_editing_a_single_appointment_through_the_form(coord_client, worker, work_type):
+    a = services.appointment_book(
+        actor=None,
+        worker=worker,
+        work_type=work_type,
+        start=local(2026, 9, 15, 9),
+        end=local(2026, 9, 15, 10),
+        confirm_outside_shift=True,
+    )
+    assert 'name="scope"' not in coord_client.get(f"/appointments/{a.pk}/edit/").content.decode()
+    r = coord_client.post(
+        f"/appointments/{a.pk}/edit/",
+        _form(worker, work_type, date="2026-09-15", start_time="11:00", end_time="12:30", confirm_outside_shift="on"),
+    )
+    assert r.status_code == 302
+    a.refresh_from_db()
+    assert a.planned_start == local(2026, 9, 15, 11) and a.planned_end == local(2026, 9, 15, 12, 30)
