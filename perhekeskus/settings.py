@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "perhekeskus.scheduling",
     "perhekeskus.access",
     "axes",
+    "mozilla_django_oidc",
     "perhekeskus.demo",
 ]
 
@@ -74,6 +75,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with the organisation's own directory through OpenID Connect, on when
+# OIDC_RP_CLIENT_ID is set (docs/access.md). Users are matched by e-mail address; roles
+# are still given in perhekeskus.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+    OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+    AUTHENTICATION_BACKENDS.append("mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+    LOGIN_REDIRECT_URL_FAILURE = "/login/"
 
 ROOT_URLCONF = "perhekeskus.urls"
 

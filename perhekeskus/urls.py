@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +9,14 @@ from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitVie
 from perhekeskus.people.api import FamilyViewSet, PersonViewSet, WorkerViewSet
 from perhekeskus.scheduling import views as scheduling_views
 from perhekeskus.scheduling.api import AppointmentViewSet, ShiftViewSet, WorkTypeViewSet
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, offering single sign-on when it is configured."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"oidc_enabled": bool(settings.OIDC_RP_CLIENT_ID)}
+
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -22,8 +31,9 @@ router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("perhekeskus.scheduling.urls")),
     path("", include("perhekeskus.access.urls")),
