@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MAX_ID = 2**63 - 1
@@ -53,6 +54,16 @@ def datetime_param(request, name: str, default_tz) -> dt.datetime | None:
     if not EARLIEST <= value <= LATEST:
         raise exceptions.ValidationError({name: [_("Enter a date between 1900 and 2200.")]})
     return value
+
+
+class Router(DefaultRouter):
+    """Ids in API paths are whole numbers the database can hold (up to 18 digits); any
+    other path segment is simply not found, before a query is made."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if not hasattr(viewset, "lookup_value_regex"):
+            viewset.lookup_value_regex = r"[0-9]{1,18}"
+        return super().get_lookup_regex(viewset, lookup_prefix)
 
 
 class Pagination(LimitOffsetPagination):

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
+from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import FamilyViewSet, PersonViewSet, WorkerViewSet
 from perhekeskus.scheduling import views as scheduling_views
@@ -18,7 +18,7 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(**kwargs) | {"oidc_enabled": bool(settings.OIDC_RP_CLIENT_ID)}
 
 
-router = DefaultRouter()
+router = Router()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("units", UnitViewSet, basename="unit")
 router.register("services", ServiceViewSet, basename="service")

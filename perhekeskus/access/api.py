@@ -1,9 +1,11 @@
 """Access logging for API viewsets that return client data."""
 
+from django.http import Http404
+
 from perhekeskus.scheduling import policy
 
 from .models import AccessEvent
-from .services import access_log
+from .services import access_log, access_refused
 
 
 class AccessLoggedViewSetMixin:
@@ -36,7 +38,18 @@ class AccessLoggedViewSetMixin:
         return page
 
     def get_object(self):
-        obj = super().get_object()
+        try:
+            obj = super().get_object()
+        except Http404:
+            # not visible to this user (or no such object): record the attempt
+            lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            access_refused(
+                request=self.request,
+                object_type=self.log_object_type,
+                object_id=lookup,
+                channel=AccessEvent.Channel.API,
+            )
+            raise
         if self.action == "retrieve":
             self._log(AccessEvent.Action.VIEW, [obj])
         return obj

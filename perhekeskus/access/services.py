@@ -46,3 +46,27 @@ def access_log(
     if rows:
         AccessEvent.objects.bulk_create(rows)
     return len(rows)
+
+
+REFUSED = "refused"
+
+
+def access_refused(
+    *, request, object_type: str, object_id, family_id: int | None = None, channel: str = AccessEvent.Channel.PAGE
+) -> None:
+    """Record an attempt to reach client data without a basis (answered 404): such
+    attempts are what a data-protection officer looks for."""
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        return
+    if not 0 <= object_id < 2**63:
+        return
+    access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type=object_type,
+        objects=[(object_id, family_id)],
+        basis=REFUSED,
+        channel=channel,
+    )

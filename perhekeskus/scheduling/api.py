@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from perhekeskus.access.api import AccessLoggedViewSetMixin
 from perhekeskus.access.models import AccessEvent
+from perhekeskus.access.services import access_refused
 from perhekeskus.api import datetime_param, int_param
 
 from . import policy, selectors, services
@@ -129,24 +130,27 @@ class AppointmentViewSet(
             family=_int_param(self.request, "family"),
             status=status_,
         )
+        # Appointments carry client data (address, notes): coordinators see all, a worker
+        # their own; a manager none here (aggregates come with the reports).
         user = self.request.user
-        if not policy.can_see_resource_view(user):
+        if not policy.is_coordinator(user):
             me = policy.own_worker(user)
             qs = qs.filter(participants__resource_id=me.resource_id).distinct() if me else qs.none()
         return qs
 
-    def get_object(self):
-        obj = super().get_object()
-        if not (policy.can_see_resource_view(self.request.user) or policy.can_edit_appointment(self.request.user, obj)):
-            raise Http404
-        return obj
-
     def _editable(self, pk) -> Appointment:
         try:
             appointment = Appointment.objects.get(pk=pk)
-        except (Appointment.DoesNotExist, ValueError):
+        except (Appointment.DoesNotExist, ValueError, OverflowError):
             raise Http404 from None
         if not policy.can_edit_appointment(self.request.user, appointment):
+            access_refused(
+                request=self.request,
+                object_type="appointment",
+                object_id=pk,
+                family_id=appointment.family_id,
+                channel=AccessEvent.Channel.API,
+            )
             raise Http404
         return appointment
 

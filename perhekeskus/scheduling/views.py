@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from perhekeskus.access.models import AccessEvent
-from perhekeskus.access.services import access_log
+from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
 from perhekeskus.people.models import Family, Worker
 
@@ -265,6 +265,7 @@ def worker_calendar(request, pk: int):
 def family_calendar(request, pk: int):
     family = get_object_or_404(Family, pk=pk)
     if not policy.can_see_family(request.user, family):
+        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
         raise Http404
     show = request.GET.get("show", "upcoming")
     now = timezone.now()
@@ -330,6 +331,7 @@ def family_persons(request):
     if family is None:
         return HttpResponse("")
     if not policy.can_see_family(request.user, family):
+        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
         raise Http404
     form = AppointmentForm(initial={"family": family.pk})
     _log_family(request, family)
@@ -411,6 +413,8 @@ def appointment_new(request):
 def _get_editable(request, pk: int) -> Appointment:
     appointment = get_object_or_404(Appointment, pk=pk)
     if not policy.can_edit_appointment(request.user, appointment):
+        if appointment.family_id:
+            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
         raise Http404
     return appointment
 
@@ -418,8 +422,10 @@ def _get_editable(request, pk: int) -> Appointment:
 @login_required
 @require_GET
 def appointment_detail(request, pk: int):
-    appointment = get_object_or_404(Appointment.objects.only("id"), pk=pk)
+    appointment = get_object_or_404(Appointment.objects.only("id", "family_id"), pk=pk)
     if not policy.can_edit_appointment(request.user, appointment):
+        if appointment.family_id:
+            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
         raise Http404
     appointment = selectors.appointment_get(pk=pk)
     primary, pair = selectors.appointment_workers(appointment)

@@ -1,0 +1,108 @@
+"""Every page and API endpoint that takes an id, asked by a worker with no relationship
+to the family behind it: 404 (never the data), and the attempt is in the access log.
+
+The URL patterns are found by walking the project's resolver, so a new id-taking
+endpoint fails this test until it is classified below."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.scheduling import services
+
+from ..factories import FamilyFactory, local, make_person, make_worker
+
+pytestmark = pytest.mark.django_db
+
+# route -> (method, object, expected status, attempt logged)
+CLIENT_DATA = {
+    "families/{pk}/calendar/": ("get", "family", 404, True),
+    "families/{pk}/access-log/": ("get", "family", 404, False),  # a role check, not a relationship
+    "appointments/{pk}/": ("get", "appointment", 404, True),
+    "appointments/{pk}/edit/": ("get", "appointment", 404, True),
+    "appointments/{pk}/realise/": ("post", "appointment", 404, True),
+    "appointments/{pk}/cancel/": ("post", "appointment", 404, True),
+    "appointments/{pk}/move/": ("post", "appointment", 403, False),  # coordinators only
+    "api/appointments/{pk}/": ("get", "appointment", 404, True),
+    "api/appointments/{pk}/realise/": ("post", "appointment", 404, True),
+    "api/appointments/{pk}/cancel/": ("post", "appointment", 404, True),
+    "api/appointments/{pk}/history/": ("get", "appointment", 404, True),
+    "api/families/{pk}/": ("get", "family", 404, True),
+    "api/persons/{pk}/": ("get", "person", 404, True),
+}
+NOT_CLIENT_DATA = {
+    "workers/{pk}/calendar/": ("get", "worker", 404),  # another worker's calendar
+    "api/shifts/{pk}/": ("get", "shift", 404),  # another worker's shift
+    "api/workers/{pk}/": ("get", "worker", 200),
+    "api/organisations/{pk}/": ("get", "organisation", 200),
+    "api/units/{pk}/": ("get", "unit", 200),
+    "api/services/{pk}/": ("get", "service", 200),
+    "api/work-types/{pk}/": ("get", "work_type", 200),
+}
+
+
+def _routes():
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern)
+
+    routes = set()
+    for raw in walk(get_resolver().url_patterns):
+        if "format" in raw or "pk" not in raw or raw.startswith("admin/"):
+            continue
+        route = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", "{pk}", raw).replace("^", "").replace("$", "")
+        routes.add(route)
+    return routes
+
+
+def test_every_id_taking_route_is_classified():
+    assert _routes() == set(CLIENT_DATA) | set(NOT_CLIENT_DATA)
+
+
+def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client, worker_user, worker, work_type):
+    stranger_worker = make_worker("Vieras Työntekijä")
+    family = FamilyFactory(name="Perhe Salainen")
+    person = make_person(family, first="Salla")
+    appointment = services.appointment_book(
+        actor=None,
+        worker=stranger_worker,
+        work_type=work_type,
+        family=family,
+        start=local(2026, 9, 14, 9),
+        end=local(2026, 9, 14, 10),
+        confirm_outside_shift=True,
+    )
+    shift = services.shift_create(worker=stranger_worker, start=local(2026, 9, 14, 8), end=local(2026, 9, 14, 16))
+    ids = {
+        "family": family.pk,
+        "appointment": appointment.pk,
+        "person": person.pk,
+        "worker": stranger_worker.pk,
+        "shift": shift.pk,
+        "organisation": worker.organisation_id,
+        "unit": worker.unit_id,
+        "service": work_type.service_id,
+        "work_type": work_type.pk,
+    }
+    client.force_login(worker_user)
+    api = APIClient()
+    api.force_authenticate(worker_user)
+    for route, spec in {**CLIENT_DATA, **{k: (*v, False) for k, v in NOT_CLIENT_DATA.items()}}.items():
+        method, kind, expected, logged = spec
+        url = "/" + route.format(pk=ids[kind])
+        requester = api if route.startswith("api/") else client
+        before = AccessEvent.objects.filter(basis="refused").count()
+        response = getattr(requester, method)(url, {"reason": "worker_ill"} if method == "post" else None)
+        assert response.status_code == expected, (url, response.status_code)
+        body = response.content.decode()
+        for secret in ("Salainen", "Salla", "Miettistenkuja"):
+            assert secret not in body, (url, secret)
+        refused = AccessEvent.objects.filter(basis="refused").count() - before
+        assert refused == (1 if logged else 0), (url, refused)
+    assert AccessEvent.objects.exclude(basis="refused").count() == 0  # nothing was shown
