@@ -1,11 +1,7 @@
 """Reads of families and persons, filtered by what the user may see: the same rule as
 ``scheduling.policy.family_access_basis``, as a query."""
 
-import datetime as dt
-
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from perhekeskus.scheduling import policy
 from perhekeskus.scheduling.models import Appointment
@@ -20,15 +16,9 @@ def visible_families_q(user) -> Q | None:
     me = policy.own_worker(user)
     if me is None:
         return Q(pk__in=[])
-    today, now = timezone.localdate(), timezone.now()
-    named = NamedWorker.objects.filter(family_id=OuterRef("pk"), worker=me, start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today)
-    )
+    named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=me)
     appointment = Appointment.objects.filter(
-        family_id=OuterRef("pk"),
-        participants__resource_id=me.resource_id,
-        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
-        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+        policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=me.resource_id
     )
     return Q(Exists(named)) | Q(Exists(appointment))
 

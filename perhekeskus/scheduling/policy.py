@@ -48,6 +48,22 @@ def can_see_family(user, family: Family) -> bool:
     return family_access_basis(user, family.pk) is not None
 
 
+def naming_in_force() -> Q:
+    """NamedWorker rows in force today (end date inclusive)."""
+    today = timezone.localdate()
+    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def appointment_window() -> Q:
+    """Appointments that give their workers access to the family now: from
+    ACCESS_DAYS_BEFORE_APPOINTMENT days before to ACCESS_DAYS_AFTER_APPOINTMENT after."""
+    now = timezone.now()
+    return Q(
+        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
+        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+    )
+
+
 def family_access_basis(user, family_id: int | None) -> str | None:
     """Why the user may see this family's data (recorded in the access log), or None when
     they may not. One place for the rule; the pages and the API ask it.
@@ -68,21 +84,16 @@ def family_access_basis(user, family_id: int | None) -> str | None:
     me = own_worker(user)
     if me is None:
         return None
-    today = timezone.localdate()
     named = (
-        NamedWorker.objects.filter(family_id=family_id, worker=me, start_date__lte=today)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        NamedWorker.objects.filter(naming_in_force(), family_id=family_id, worker=me)
         .values_list("role", flat=True)
         .first()
     )
     if named:
         return f"named_worker:{named}"
-    now = timezone.now()
-    window = Q(
-        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
-        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
-    )
-    if Appointment.objects.filter(window, family_id=family_id, participants__resource_id=me.resource_id).exists():
+    if Appointment.objects.filter(
+        appointment_window(), family_id=family_id, participants__resource_id=me.resource_id
+    ).exists():
         return "appointment"
     return None
 
@@ -105,12 +116,10 @@ def visiting_family_ids(user, family_ids=None) -> set[int]:
     me = own_worker(user)
     if me is None:
         return set()
-    now = timezone.now()
     qs = Appointment.objects.filter(
+        appointment_window(),
         location_kind=Appointment.LocationKind.CLIENT_HOME,
         participants__resource_id=me.resource_id,
-        planned_start__lte=now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
-        planned_end__gte=now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
     ).exclude(status=Appointment.Status.CANCELLED)
     if family_ids is not None:
         qs = qs.filter(family_id__in=list(family_ids))
