@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -42,14 +41,6 @@ RANGE_PARAMS = [
 ]
 
 
-def _range_value(request, name: str):
-    return datetime_param(request, name, HELSINKI)
-
-
-def _int_param(request, name: str):
-    return int_param(request, name)
-
-
 class WorkTypeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkTypeSerializer
     queryset = WorkType.objects.select_related("service").order_by("id")
@@ -65,12 +56,12 @@ class ShiftViewSet(viewsets.ModelViewSet):
         if not policy.can_see_resource_view(user):
             me = policy.own_worker(user)
             qs = qs.filter(worker=me) if me else qs.none()
-        start, end = _range_value(self.request, "start"), _range_value(self.request, "end")
+        start, end = datetime_param(self.request, "start", HELSINKI), datetime_param(self.request, "end", HELSINKI)
         if start:
             qs = qs.filter(end__gt=start)
         if end:
             qs = qs.filter(start__lt=end)
-        worker = _int_param(self.request, "worker")
+        worker = int_param(self.request, "worker")
         if worker:
             qs = qs.filter(worker_id=worker)
         return qs
@@ -124,10 +115,10 @@ class AppointmentViewSet(
         if status_ is not None and status_ not in Appointment.Status.values:
             raise DRFValidationError({"status": [_("Unknown status.")]})
         qs = selectors.appointment_list(
-            start=_range_value(self.request, "start"),
-            end=_range_value(self.request, "end"),
-            worker=_int_param(self.request, "worker"),
-            family=_int_param(self.request, "family"),
+            start=datetime_param(self.request, "start", HELSINKI),
+            end=datetime_param(self.request, "end", HELSINKI),
+            worker=int_param(self.request, "worker"),
+            family=int_param(self.request, "family"),
             status=status_,
         )
         # Appointments carry client data (address, notes): coordinators see all, a worker
@@ -275,6 +266,3 @@ class AppointmentViewSet(
         """Who changed the appointment and when."""
         appointment = self._editable(pk)
         return Response(AppointmentChangeSerializer(appointment.changes.select_related("changed_by"), many=True).data)
-
-
-__all__ = ["AppointmentViewSet", "ShiftViewSet", "WorkTypeViewSet", "ValidationError"]
