@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.shortcuts import redirect
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 
 KEY = "_last_seen"
@@ -27,7 +27,7 @@ class IdleSessionMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)  # answered 401/403 as anonymous
                 messages.info(request, _("You were logged out after a period of inactivity."))
-                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+                return redirect_to_login(request.path)  # the path only: a query may hold search words
             if last_seen is None or now - last_seen >= 60:
                 request.session[KEY] = now
         return self.get_response(request)
