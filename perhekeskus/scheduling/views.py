@@ -249,11 +249,10 @@ def worker_calendar(request, pk: int):
         "prev_url": "?" + urlencode({"view": view, "date": prev_day.isoformat()}),
         "next_url": "?" + urlencode({"view": view, "date": next_day.isoformat()}),
         "today_url": "?" + urlencode({"view": view}),
-        "is_own": policy.own_worker(request.user) == worker,
         "can_book": policy.can_book_for(request.user, worker),
         "quick_reasons": CancellationReason.choices,
         "ical_url": request.build_absolute_uri(reverse("scheduling:worker_ical", args=[worker.ical_token]))
-        if policy.own_worker(request.user) == worker
+        if is_own
         else None,
         "now": timezone.now(),
     }
