@@ -371,7 +371,6 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                 Shift(id=shift_id, worker_id=w.pk, start=_aware(day, shift_start), end=_aware(day, shift_end))
             )
             shift_id += 1
-            taken = busy.setdefault(w.pk, [])
             cursor = shift_start + rnd.choice([0, 0, 15, 30])
 
             def free(s, e, who):
@@ -413,33 +412,21 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                     # else: left unrecorded in the past, as happens
                 appointments.append(a)
                 active = a.status != Appointment.Status.CANCELLED
-                participants.append(
-                    Participant(
-                        id=participant_id,
-                        appointment_id=appointment_id,
-                        resource_id=w.resource_id,
-                        role=Participant.Role.PRIMARY,
-                        start=start,
-                        end=end,
-                        active=active,
-                    )
-                )
-                participant_id += 1
-                taken.append((s, e))
-                if pair is not None:
+                workers_on_it = [(w, Participant.Role.PRIMARY)] + ([(pair, Participant.Role.PAIR)] if pair else [])
+                for who, role in workers_on_it:
                     participants.append(
                         Participant(
                             id=participant_id,
                             appointment_id=appointment_id,
-                            resource_id=pair.resource_id,
-                            role=Participant.Role.PAIR,
+                            resource_id=who.resource_id,
+                            role=role,
                             start=start,
                             end=end,
                             active=active,
                         )
                     )
                     participant_id += 1
-                    busy.setdefault(pair.pk, []).append((s, e))
+                    busy.setdefault(who.pk, []).append((s, e))
                 if family is not None and rnd.random() < 0.25:
                     members = person_ids_by_family.get(family, [])
                     for pid in rnd.sample(members, min(len(members), rnd.randint(1, 2))):
