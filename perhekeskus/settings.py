@@ -225,6 +225,12 @@ LOGGING = {
 # before it to this many days after it (docs/access.md).
 ACCESS_DAYS_BEFORE_APPOINTMENT = env.int("ACCESS_DAYS_BEFORE_APPOINTMENT", default=14)
 ACCESS_DAYS_AFTER_APPOINTMENT = env.int("ACCESS_DAYS_AFTER_APPOINTMENT", default=90)
+# Disclosure between services (docs/access.md): the mode for a pair of services that no
+# DisclosureRule names; from this age a person's own consent is needed (a guardian's
+# before it); how long an emergency (break-glass) access lasts.
+DISCLOSURE_DEFAULT = env("DISCLOSURE_DEFAULT", default="consent")
+CONSENT_OWN_AGE = env.int("CONSENT_OWN_AGE", default=12)
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 
 # --- Resource steering -------------------------------------------------------------
 # What happens when a booking falls outside the worker's shifts: "warn" (the coordinator

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import Family, Membership, Person, Worker
+from perhekeskus.people.roles import role_assign
 from perhekeskus.people.services import worker_create
 from perhekeskus.scheduling.models import Shift, WorkType
 
@@ -67,11 +67,17 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     municipality = "Varkaus"
 
 
-def make_worker(name="Päivi Perhetyöntekijä", unit=None, profession="family_worker", user=None) -> Worker:
+def make_worker(name="Päivi Perhetyöntekijä", unit=None, profession="family_worker", user=None, service=None) -> Worker:
     first, last = name.split(" ", 1)
     unit = unit or UnitFactory()
     return worker_create(
-        first_name=first, last_name=last, organisation=unit.organisation, unit=unit, profession=profession, user=user
+        first_name=first,
+        last_name=last,
+        organisation=unit.organisation,
+        unit=unit,
+        profession=profession,
+        user=user,
+        service=service,
     )
 
 
@@ -81,10 +87,11 @@ def make_person(family: Family, first="Aino", role=Person.Role.CHILD, born=dt.da
     return person
 
 
-def make_user(username: str, *roles: str, password="salasana-testi-123"):
+def make_user(username: str, *roles: str, password="salasana-testi-123", organisation=None, unit=None):
+    """A user with these roles, for the whole region or scoped to an organisation or unit."""
     user = get_user_model().objects.create_user(username=username, password=password)
     for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        role_assign(user=user, role=role, organisation=organisation, unit=unit)
     return user
 
 

@@ -4,6 +4,7 @@ Append-only: the database itself refuses UPDATE and DELETE of its rows (triggers
 ``db.py``). The user is kept as id and username, not as a foreign key, so that removing
 a user account can never touch the log."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,3 +41,152 @@ class AccessEvent(models.Model):
         verbose_name = _("access event")
         verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["family_id", "at"]), models.Index(fields=["user_id", "at"])]
+
+
+class DisclosureMode(models.TextChoices):
+    AUTOMATIC = "automatic", _("Automatically")
+    CONSENT = "consent", _("With consent")
+    NEVER = "never", _("Never")
+
+
+class DisclosureRule(models.Model):
+    """Whether data that one service holds is shown to the workers of another service
+    who have a relationship with the family: automatically, only with a recorded consent,
+    or never. An empty service means any service. The most specific rule wins:
+    (source, target), then (source, any), then (any, target), then the setting
+    DISCLOSURE_DEFAULT. Within one service, data is always shown (policy.disclosure_mode)."""
+
+    source_service = models.ForeignKey(
+        "network.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service that holds the data"),
+        help_text=_("Empty: any service."),
+    )
+    target_service = models.ForeignKey(
+        "network.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service of the viewer"),
+        help_text=_("Empty: any service."),
+    )
+    mode = models.CharField(_("disclosed"), max_length=10, choices=DisclosureMode.choices)
+    note = models.CharField(_("grounds"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source_service__name", "target_service__name"]
+        verbose_name = _("disclosure rule")
+        verbose_name_plural = _("disclosure rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source_service__isnull=False) | models.Q(target_service__isnull=False),
+                name="disclosure_rule_names_a_service",
+                violation_error_message=_("Name at least one of the services."),
+            ),
+            models.UniqueConstraint(
+                fields=["source_service", "target_service"],
+                name="disclosure_rule_unique_pair",
+                violation_error_message=_("A rule for these services already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["source_service"],
+                condition=models.Q(target_service__isnull=True),
+                name="disclosure_rule_unique_source_any",
+                violation_error_message=_("A rule for these services already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["target_service"],
+                condition=models.Q(source_service__isnull=True),
+                name="disclosure_rule_unique_any_target",
+                violation_error_message=_("A rule for these services already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        any_ = _("any service")
+        return f"{self.source_service or any_} → {self.target_service or any_}: {self.get_mode_display()}"
+
+
+class Consent(models.Model):
+    """A person's consent to disclose their data from one service (or any) to another (or
+    any), for a period. Given by a guardian for a small child and by the young person or
+    adult themself otherwise (CONSENT_OWN_AGE). Withdrawal takes effect at once: every
+    check reads this table on the request it answers."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="consents", verbose_name=_("whose data")
+    )
+    given_by = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="consents_given", verbose_name=_("given by")
+    )
+    source_service = models.ForeignKey(
+        "network.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from service"),
+        help_text=_("Empty: any service."),
+    )
+    target_service = models.ForeignKey(
+        "network.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to service"),
+        help_text=_("Empty: any service."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["person", "withdrawn_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="consent_valid_until_after_from",
+            ),
+        ]
+
+
+class BreakGlass(models.Model):
+    """Access to a family outside the rules, with a reason, for BREAK_GLASS_HOURS; every
+    one waits for a manager's review."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    at = models.DateTimeField(_("opened"), default=timezone.now)
+    expires_at = models.DateTimeField(_("access until"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["user", "family", "expires_at"]), models.Index(fields=["reviewed_at", "at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("at")), name="break_glass_expires_after")
+        ]

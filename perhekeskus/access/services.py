@@ -3,11 +3,18 @@ client data; one INSERT per request whatever the number of objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import AccessEvent
+from perhekeskus.people.models import Membership, Person
+
+from .models import AccessEvent, BreakGlass, Consent
 
 
 def _client_ip(request) -> str | None:
@@ -70,3 +77,121 @@ def access_refused(
         basis=REFUSED,
         channel=channel,
     )
+
+
+# --- consents -------------------------------------------------------------------------
+
+
+def _age_on(birth_date, day) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def consent_record(
+    *, actor, person, given_by, source_service=None, target_service=None, valid_from=None, valid_until=None
+):
+    """Record a person's consent to disclose their data from one service (or any) to
+    another (or any). A child under CONSENT_OWN_AGE is represented by a guardian of a
+    family the child belongs to; from that age the consent must be the person's own."""
+    today = timezone.localdate()
+    valid_from = valid_from or today
+    errors: dict[str, list[str]] = {}
+    if valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = [_("The end of the validity is before its start.")]
+    if valid_from > today + dt.timedelta(days=366) or valid_from.year < 1900:
+        errors["valid_from"] = [_("Give a start date within the next year.")]
+    if source_service is not None and target_service is not None and source_service.pk == target_service.pk:
+        errors["target_service"] = [_("Within one service data is shown without consent.")]
+    age = _age_on(person.birth_date, today)
+    child = (
+        age < settings.CONSENT_OWN_AGE
+        if age is not None
+        else Membership.objects.filter(person=person, role=Person.Role.CHILD).exists()
+    )
+    if child:
+        guardian_of = Membership.objects.filter(
+            person=given_by,
+            role=Person.Role.GUARDIAN,
+            family__memberships__person=person,
+        ).exists()
+        if not guardian_of:
+            errors["given_by"] = [
+                _("For a child under %(age)s the consent is given by a guardian.") % {"age": settings.CONSENT_OWN_AGE}
+            ]
+    elif given_by.pk != person.pk:
+        errors["given_by"] = [
+            _("From the age of %(age)s the consent is the person's own.") % {"age": settings.CONSENT_OWN_AGE}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return Consent.objects.create(
+            person=person,
+            given_by=given_by,
+            source_service=source_service,
+            target_service=target_service,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            recorded_by=actor,
+        )
+
+
+def consent_withdraw(*, actor, consent):
+    """Withdraw a consent; it stops disclosing at once (every check reads the table)."""
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_at is not None:
+            raise ValidationError({"consent": [_("This consent has already been withdrawn.")]})
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_recorded_by = actor
+        locked.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
+    return locked
+
+
+# --- emergency access (break-glass) ---------------------------------------------------
+
+BREAK_GLASS_MIN_REASON = 10
+
+
+def break_glass_open(*, request, family):
+    """Open a family outside the rules for BREAK_GLASS_HOURS, with a reason; logged with
+    the basis ``break_glass`` and waiting for a manager's review."""
+
+    reason = (request.POST.get("reason") or "").strip()
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise ValidationError(
+            {"reason": [_("Give the reason in at least %(n)s characters.") % {"n": BREAK_GLASS_MIN_REASON}]}
+        )
+    if len(reason) > 500:
+        raise ValidationError({"reason": [_("Give the reason in at most 500 characters.")]})
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlass.objects.create(
+            user=request.user,
+            family=family,
+            reason=reason,
+            at=now,
+            expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+        )
+        access_log(
+            request=request,
+            action=AccessEvent.Action.VIEW,
+            object_type="break_glass",
+            objects=[(grant.pk, family.pk)],
+            basis="break_glass",
+        )
+    return grant
+
+
+def break_glass_review(*, actor, grant, note: str):
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError({"review_note": [_("Give the note in at most 500 characters.")]})
+    with transaction.atomic():
+        locked = BreakGlass.objects.select_for_update().get(pk=grant.pk)
+        if locked.reviewed_at is not None:
+            raise ValidationError({"review_note": [_("This emergency access has already been reviewed.")]})
+        locked.reviewed_by, locked.reviewed_at, locked.review_note = actor, timezone.now(), note
+        locked.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+    return locked

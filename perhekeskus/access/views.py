@@ -1,36 +1,280 @@
-"""The client's right to know who accessed their data (Act on Client Data 703/2023)."""
+"""Pages of who-sees-what: the access reports (Act on Client Data 703/2023), consents,
+emergency access and its review, and the disclosure rules. Thin: the policy decides,
+services write, selectors read."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from perhekeskus.people.models import Family
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, has_role
+from perhekeskus.api import validation_error_payload
+from perhekeskus.network.models import Service
+from perhekeskus.people.models import Family, Membership, Person
+from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role
 from perhekeskus.scheduling import policy
 
-from .models import AccessEvent
-from .selectors import family_access_events
-from .services import access_log
+from . import selectors, services
+from .forms import BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
+from .models import AccessEvent, Consent, DisclosureRule
 
 REPORT_LIMIT = 2000
+
+
+def _flash(request, exc: ValidationError) -> None:
+    for field_messages in validation_error_payload(exc).values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
+def _family_or_404(request, pk: int, object_type: str = "family") -> tuple[Family, str]:
+    family = get_object_or_404(Family, pk=pk)
+    basis = policy.family_access_basis(request.user, family.pk)
+    if basis is None:
+        services.access_refused(request=request, object_type=object_type, object_id=pk, family_id=family.pk)
+        raise Http404
+    return family, basis
+
+
+# --- access reports -------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def family_access_report(request, pk: int):
     """Who has accessed a family's data and when, newest first; printable."""
-    if not has_role(request.user, ADMINISTRATOR, COORDINATOR):
+    family, basis = _family_or_404(request, pk, "access_report")
+    if not policy.may_see_access_report(request.user, basis):
         raise Http404
-    family = get_object_or_404(Family, pk=pk)
-    events = list(family_access_events(family_id=family.pk)[:REPORT_LIMIT])
-    access_log(
+    events = list(selectors.family_access_events(family_id=family.pk)[:REPORT_LIMIT])
+    services.access_log(
         request=request,
         action=AccessEvent.Action.VIEW,
         object_type="access_report",
         objects=[(family.pk, family.pk)],
-        basis=policy.family_access_basis(request.user, family.pk) or "",
+        basis=basis,
     )
     return render(
-        request, "access/family_access_report.html", {"family": family, "events": events, "limit": REPORT_LIMIT}
+        request,
+        "access/access_report.html",
+        {"subject": family.name, "key": family.key, "events": events, "limit": REPORT_LIMIT},
+    )
+
+
+@login_required
+@require_GET
+def person_access_report(request, pk: int):
+    """Who has accessed a person's data: the person's own records and those of every home
+    (family) they belong to."""
+    person = get_object_or_404(Person, pk=pk)
+    family_ids = list(Membership.objects.filter(person=person).values_list("family_id", flat=True))
+    bases = [b for fid in family_ids if (b := policy.family_access_basis(request.user, fid))]
+    if not bases:
+        services.access_refused(
+            request=request,
+            object_type="person_access_report",
+            object_id=pk,
+            family_id=family_ids[0] if family_ids else None,
+        )
+        raise Http404
+    basis = next((b for b in bases if policy.may_see_access_report(request.user, b)), None)
+    if basis is None:
+        raise Http404
+    events = list(selectors.person_access_events(person_id=person.pk, family_ids=family_ids)[:REPORT_LIMIT])
+    services.access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="person_access_report",
+        objects=[(person.pk, family_ids[0] if family_ids else None)],
+        basis=basis,
+    )
+    return render(
+        request,
+        "access/access_report.html",
+        {"subject": f"{person.first_name} {person.last_name}", "events": events, "limit": REPORT_LIMIT},
+    )
+
+
+# --- consents -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def consent_new(request, pk: int):
+    family, basis = _family_or_404(request, pk, "consent")
+    if not policy.may_record_consent(request.user, basis):
+        raise Http404
+    members = list(family.memberships.select_related("person"))
+    form = ConsentForm(request.POST, members=members)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect("scheduling:family_calendar", pk=family.pk)
+    data = form.cleaned_data
+    people = {m.person_id: m.person for m in members}
+    try:
+        consent = services.consent_record(
+            actor=request.user,
+            person=people[data["person"]],
+            given_by=people[data["given_by"]],
+            source_service=data["source_service"],
+            target_service=data["target_service"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("scheduling:family_calendar", pk=family.pk)
+    services.access_log(
+        request=request,
+        action=AccessEvent.Action.CREATE,
+        object_type="consent",
+        objects=[(consent.pk, family.pk)],
+        basis=basis,
+    )
+    messages.success(request, _("Consent recorded."))
+    return redirect("scheduling:family_calendar", pk=family.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk: int):
+    consent = get_object_or_404(Consent.objects.select_related("person"), pk=pk)
+    family_ids = list(Membership.objects.filter(person_id=consent.person_id).values_list("family_id", flat=True))
+    basis = next((b for fid in family_ids if (b := policy.family_access_basis(request.user, fid))), None)
+    if not policy.may_record_consent(request.user, basis):
+        services.access_refused(
+            request=request, object_type="consent", object_id=pk, family_id=family_ids[0] if family_ids else None
+        )
+        raise Http404
+    try:
+        services.consent_withdraw(actor=request.user, consent=consent)
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        services.access_log(
+            request=request,
+            action=AccessEvent.Action.UPDATE,
+            object_type="consent",
+            objects=[(consent.pk, family_ids[0] if family_ids else None)],
+            basis=basis,
+        )
+        messages.success(request, _("Consent withdrawn. It no longer discloses anything."))
+    nxt = request.POST.get("next", "")
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("scheduling:family_calendar", pk=family_ids[0]) if family_ids else redirect("home")
+
+
+# --- emergency access (break-glass) ---------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass_search(request):
+    """Find a family outside one's relationships, with a reason. The search is a POST so
+    that neither the name nor the reason ever stands in an address."""
+    if not policy.may_break_glass(request.user):
+        raise PermissionDenied
+    form = BreakGlassSearchForm(request.POST or None)
+    families = None
+    if request.method == "POST" and form.is_valid():
+        families = list(Family.objects.filter(name__icontains=form.cleaned_data["q"]).order_by("name", "id")[:30])
+        if families:
+            services.access_log(
+                request=request,
+                action=AccessEvent.Action.LIST,
+                object_type="family",
+                objects=[(f.pk, f.pk) for f in families],
+                basis="break_glass_search",
+            )
+    return render(request, "access/break_glass.html", {"form": form, "families": families})
+
+
+@login_required
+@require_POST
+def break_glass_open(request, pk: int):
+    if not policy.may_break_glass(request.user):
+        raise PermissionDenied
+    family = get_object_or_404(Family, pk=pk)
+    try:
+        services.break_glass_open(request=request, family=family)
+    except ValidationError as exc:
+        _flash(request, exc)
+        return redirect("access:break_glass")
+    messages.warning(request, _("Emergency access opened. It is recorded and your manager will review it."))
+    return redirect("scheduling:family_calendar", pk=family.pk)
+
+
+@login_required
+@require_GET
+def break_glass_reviews(request):
+    if not has_role(request.user, MANAGER, ADMINISTRATOR):
+        raise PermissionDenied
+    show = request.GET.get("show", "open")
+    grants = selectors.break_glass_for_review(user=request.user, reviewed=show == "reviewed")[:500]
+    return render(request, "access/break_glass_reviews.html", {"grants": grants, "show": show, "form": ReviewForm()})
+
+
+@login_required
+@require_POST
+def break_glass_review(request, pk: int):
+    if not has_role(request.user, MANAGER, ADMINISTRATOR):
+        raise PermissionDenied
+    grant = selectors.break_glass_for_review(user=request.user, reviewed=None).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.break_glass_review(actor=request.user, grant=grant, note=form.cleaned_data["review_note"])
+            messages.success(request, _("Marked as reviewed."))
+        except ValidationError as exc:
+            _flash(request, exc)
+    else:
+        messages.error(request, _("Give the note in at most 500 characters."))
+    return redirect("access:break_glass_reviews")
+
+
+# --- disclosure rules -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def disclosure_rules(request, pk: int | None = None):
+    """The administrator's table of rules, with a form to add or change one."""
+    if not has_role(request.user, ADMINISTRATOR):
+        raise PermissionDenied
+    rule = get_object_or_404(DisclosureRule, pk=pk) if pk else None
+    if request.method == "POST" and request.POST.get("delete") and rule is not None:
+        rule.delete()
+        messages.success(request, _("Rule removed."))
+        return redirect("access:disclosure_rules")
+    form = DisclosureRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+        messages.success(request, _("Rule saved."))
+        return redirect("access:disclosure_rules")
+    rules = DisclosureRule.objects.select_related("source_service", "target_service").order_by(
+        "source_service__name", "target_service__name"
+    )
+    return render(
+        request,
+        "access/disclosure_rules.html",
+        {
+            "rules": rules,
+            "form": form,
+            "editing": rule,
+            "default_mode": dict(DisclosureRule._meta.get_field("mode").choices).get(settings.DISCLOSURE_DEFAULT),
+            "services": Service.objects.count(),
+        },
     )

@@ -18,15 +18,23 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
 
+from perhekeskus.access.models import AccessEvent, BreakGlass, Consent, DisclosureRule
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import Competence, Family, Language, Membership, NamedWorker, Person, Worker
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, WORKER, ensure_groups
+from perhekeskus.people.roles import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    MANAGER,
+    NETWORK_COORDINATOR,
+    SERVICE_GUIDANCE,
+    WORKER,
+    role_assign,
+)
 from perhekeskus.scheduling.models import (
     Appointment,
     CancellationReason,
@@ -108,7 +116,6 @@ def generate(
     say = (lambda msg: None) if quiet or stdout is None else (lambda msg: stdout.write(msg))
 
     with transaction.atomic():
-        ensure_groups()
         languages = {
             code: Language.objects.get_or_create(code=code, defaults={"name": name})[0]
             for code, name in catalogue.LANGUAGES
@@ -122,10 +129,12 @@ def generate(
             for unit_name, address, services, staff in units:
                 unit, _ = Unit.objects.get_or_create(organisation=org, name=unit_name, defaults={"address": address})
                 unit_types: list[WorkType] = []
+                unit_service = None
                 for service_name, level, sector, types in services:
                     service, _ = Service.objects.get_or_create(
                         organisation=org, name=service_name, defaults={"level": level, "sector": sector}
                     )
+                    unit_service = unit_service or service
                     for type_name, work_class, price in types:
                         wt, _ = WorkType.objects.get_or_create(
                             service=service,
@@ -150,6 +159,7 @@ def generate(
                             organisation=org,
                             unit=unit,
                             profession=profession,
+                            service=unit_service,
                             base_address=address,
                             base_latitude=lat,
                             base_longitude=lon,
@@ -184,6 +194,7 @@ def generate(
         say("Shifts and appointments…")
         counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
         users = _demo_users(demo_workers)
+        _access_demo(rnd, today)
         _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)
@@ -530,30 +541,67 @@ def _fill_home_addresses(appointments) -> None:
 
 
 DEMO_USERS = [
-    # username, role, which worker (profession, organisation kind) or None, description
-    ("koordinaattori", COORDINATOR, None, "Resource coordinator: the whole region in one view"),
-    ("perhetyontekija", WORKER, ("family_worker", "wellbeing_area"), "Family worker of the wellbeing area"),
-    ("perhekumppani", WORKER, ("ngo_worker", "ngo"), "Family partner of an NGO"),
-    ("sosiaalityontekija", WORKER, ("social_worker", "wellbeing_area"), "Social worker of the wellbeing area"),
-    ("johtaja", MANAGER, None, "Manager"),
-    ("admin", ADMINISTRATOR, None, "Administrator (also Django admin)"),
+    # username, roles [(role, organisation name or None for the whole region)],
+    # which worker (profession, organisation kind, unit name or None) or None, description
+    ("koordinaattori", [(COORDINATOR, None)], None, "Resource coordinator: the whole region in one view"),
+    (
+        "jarjestokoordinaattori",
+        [(COORDINATOR, "SOS-Lapsikylä")],
+        None,
+        "Resource coordinator of one NGO: plans its workers, sees the others as busy time",
+    ),
+    (
+        "perhetyontekija",
+        [(WORKER, None)],
+        ("family_worker", "wellbeing_area", None),
+        "Family worker of the wellbeing area (consents at work on one of their families)",
+    ),
+    ("perhekumppani", [(WORKER, None)], ("ngo_worker", "ngo", None), "Family partner of an NGO"),
+    (
+        "sosiaalityontekija",
+        [(WORKER, None)],
+        ("social_worker", "wellbeing_area", None),
+        "Social worker of the wellbeing area (has opened a family with emergency access)",
+    ),
+    (
+        "lastensuojelu",
+        [(WORKER, None)],
+        ("social_worker", "wellbeing_area", "Lastensuojelu"),
+        "Child-protection social worker",
+    ),
+    ("palveluohjaaja", [(SERVICE_GUIDANCE, None)], None, "Service guidance: finds families, sees busy time"),
+    ("verkostokoordinaattori", [(NETWORK_COORDINATOR, None)], None, "Network coordinator: books network meetings"),
+    ("johtaja", [(MANAGER, None)], None, "Manager: pseudonymous keys only; reviews emergency accesses"),
+    ("admin", [(ADMINISTRATOR, None)], None, "Administrator: disclosure rules, Django admin"),
 ]
+
+DISPLAY_NAMES = {
+    "koordinaattori": "Koordinaattori",
+    "jarjestokoordinaattori": "Järjestökoordinaattori",
+    "palveluohjaaja": "Palveluohjaaja",
+    "verkostokoordinaattori": "Verkostokoordinaattori",
+    "johtaja": "Johtaja",
+    "admin": "Ylläpitäjä",
+}
 
 
 def _demo_users(demo_workers) -> list[tuple[str, str]]:
     User = get_user_model()
     result = []
-    for username, role, match, description in DEMO_USERS:
+    for username, roles, match, description in DEMO_USERS:
         user = User.objects.filter(username=username).first()
+        is_admin = any(role == ADMINISTRATOR for role, _org in roles)
         if user is None:
-            user = User(username=username, is_staff=role == ADMINISTRATOR, is_superuser=role == ADMINISTRATOR)
+            user = User(username=username, is_staff=is_admin, is_superuser=is_admin)
             user.set_password(DEMO_PASSWORD)
         if match:
+            profession, kind, unit_name = match
             worker = next(
                 dw.worker
                 for dw in demo_workers
-                if dw.worker.profession == match[0]
-                and dw.worker.organisation.kind == match[1]
+                if dw.worker.profession == profession
+                and dw.worker.organisation.kind == kind
+                and (unit_name is None or dw.worker.unit.name == unit_name)
                 and dw.worker.user_id is None
             )
             user.first_name, user.last_name = worker.first_name, worker.last_name
@@ -561,10 +609,135 @@ def _demo_users(demo_workers) -> list[tuple[str, str]]:
             worker.user = user
             worker.save(update_fields=["user"])
         else:
-            user.first_name = {"koordinaattori": "Koordinaattori", "johtaja": "Johtaja", "admin": "Ylläpitäjä"}[
-                username
-            ]
+            user.first_name = DISPLAY_NAMES[username]
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+        for role, org_name in roles:
+            organisation = Organisation.objects.get(name=org_name) if org_name else None
+            role_assign(user=user, role=role, organisation=organisation)
         result.append((username, description))
     return result
+
+
+# Default disclosure rules of the demo network (docs/access.md explains them). Pairs not
+# named here follow DISCLOSURE_DEFAULT ("with consent"); within one service, automatic.
+EARLY_SUPPORT_FAMILY_SERVICES = ["Perhetyö", "Lapsiperheiden kotipalvelu", "Lapsiperheiden sosiaalityö"]
+THIRD_SECTOR = ["Perhekumppani", "Vertaistuki ja perhekahvila", "Diakoniatyö"]
+DISCLOSURE_RULES = (
+    [
+        (source, target, "automatic", "Lapsiperheiden sosiaalihuollon palvelut, sama rekisterinpitäjä (SHL 36 §)")
+        for source in EARLY_SUPPORT_FAMILY_SERVICES
+        for target in EARLY_SUPPORT_FAMILY_SERVICES
+        if source != target
+    ]
+    + [
+        ("Lastensuojelu", None, "consent", "Lastensuojelun asiakastiedot salassa pidettäviä (LSL 24 §)"),
+        ("Matalan kynnyksen mielenterveys- ja päihdetyö", None, "consent", "Päihde- ja mielenterveystiedot"),
+        ("Kasvatus- ja perheneuvonta", None, "consent", "Perheneuvolan asiakastiedot"),
+        ("Diakoniatyö", None, "never", "Seurakunnan diakoniatyön vaitiolovelvollisuus"),
+    ]
+    + [
+        ("Lastensuojelu", target, "never", "Lastensuojelun tietoja ei luovuteta järjestöille eikä seurakunnalle")
+        for target in THIRD_SECTOR
+    ]
+)
+
+
+def _access_demo(rnd, today) -> None:
+    """Disclosure rules, consents and emergency accesses so that each rule can be seen
+    at work: the demo family worker's family with the most other services has consents
+    (one withdrawn); the demo social worker has opened a family with emergency access."""
+    if DisclosureRule.objects.exists():
+        return
+    services = {s.name: s for s in Service.objects.all()}
+    for source, target, mode, note in DISCLOSURE_RULES:
+        if source in services and (target is None or target in services):
+            DisclosureRule.objects.create(
+                source_service=services[source],
+                target_service=services[target] if target else None,
+                mode=mode,
+                note=note,
+            )
+    User = get_user_model()
+    family_worker = Worker.objects.filter(user__username="perhetyontekija").first()
+    social_worker = Worker.objects.filter(user__username="sosiaalityontekija").first()
+    admin = User.objects.get(username="admin")
+    now = timezone.now()
+    if family_worker is not None:
+        window = (now - dt.timedelta(days=80), now + dt.timedelta(days=14))
+        own = Appointment.objects.filter(
+            participants__resource_id=family_worker.resource_id,
+            family__isnull=False,
+            planned_start__range=window,
+        ).values_list("family_id", flat=True)
+        best = (
+            Appointment.objects.filter(family_id__in=list(set(own)))
+            .exclude(work_type__service=family_worker.service)
+            .values("family_id")
+            .annotate(n=models.Count("work_type__service", distinct=True))
+            .order_by("-n", "family_id")
+            .first()
+        )
+        if best is not None:
+            family = Family.objects.get(pk=best["family_id"])
+            members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
+            guardian = next((m.person for m in members if m.role == Person.Role.GUARDIAN), None)
+            others = list(
+                Appointment.objects.filter(family=family)
+                .exclude(work_type__service=family_worker.service)
+                .values_list("work_type__service_id", flat=True)
+                .distinct()
+            )
+            if guardian is not None:
+                for i, service_id in enumerate(sorted(others)):
+                    for m in members:
+                        age = (today - m.person.birth_date).days // 365 if m.person.birth_date else 30
+                        Consent.objects.create(
+                            person=m.person,
+                            given_by=m.person if age >= 12 else guardian,
+                            source_service_id=service_id,
+                            target_service=family_worker.service,
+                            valid_from=today - dt.timedelta(days=60),
+                            valid_until=today + dt.timedelta(days=300),
+                            recorded_by=family_worker.user,
+                            withdrawn_at=now - dt.timedelta(days=3) if i == 0 and len(others) > 1 else None,
+                            withdrawn_recorded_by=family_worker.user if i == 0 and len(others) > 1 else None,
+                        )
+    if social_worker is not None:
+        related = set(NamedWorker.objects.filter(worker=social_worker).values_list("family_id", flat=True)) | set(
+            Appointment.objects.filter(participants__resource_id=social_worker.resource_id).values_list(
+                "family_id", flat=True
+            )
+        )
+        outsiders = list(Family.objects.exclude(pk__in=related).order_by("id").values_list("pk", flat=True)[:50])
+        if len(outsiders) >= 2:
+            first, second = rnd.sample(outsiders, 2)
+            opened = BreakGlass.objects.create(
+                user=social_worker.user,
+                family_id=first,
+                reason="Päivystys: poliisi pyysi virka-apua illalla, perheen omat työntekijät eivät tavoitettavissa.",
+                at=now - dt.timedelta(days=1),
+                expires_at=now - dt.timedelta(days=1) + dt.timedelta(hours=4),
+            )
+            for minutes, object_type, object_id in ((0, "break_glass", opened.pk), (1, "family", first)):
+                AccessEvent.objects.create(
+                    at=opened.at + dt.timedelta(minutes=minutes),
+                    user_id=social_worker.user_id,
+                    username=social_worker.user.username,
+                    action=AccessEvent.Action.VIEW,
+                    object_type=object_type,
+                    object_id=object_id,
+                    family_id=first,
+                    basis="break_glass",
+                    channel=AccessEvent.Channel.PAGE,
+                    path=f"/families/{first}/calendar/" if object_type == "family" else f"/emergency/{first}/open/",
+                )
+            BreakGlass.objects.create(
+                user=social_worker.user,
+                family_id=second,
+                reason="Kiireellinen sijoitus, tarvittiin tieto perheen muista palveluista.",
+                at=now - dt.timedelta(days=20),
+                expires_at=now - dt.timedelta(days=20) + dt.timedelta(hours=4),
+                reviewed_by=User.objects.filter(username="johtaja").first() or admin,
+                reviewed_at=now - dt.timedelta(days=18),
+                review_note="Perusteltu, käyty läpi työntekijän kanssa.",
+            )

@@ -1,9 +1,23 @@
-from perhekeskus.people.roles import roles_of
+from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role, roles_of
 
 
 def current_worker(request):
+    """The signed-in user's worker, roles and which parts of the menu they reach."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from perhekeskus.scheduling import policy
+
     worker = getattr(user, "worker", None)
-    return {"current_worker": worker, "current_roles": roles_of(user)}
+    return {
+        "current_worker": worker,
+        "current_roles": roles_of(user),
+        "nav": {
+            "resource_view": policy.can_see_resource_view(user),
+            "families": worker is not None or policy.may_search_families(user),
+            "book": worker is not None or policy.is_coordinator(user),
+            "break_glass": policy.may_break_glass(user),
+            "reviews": has_role(user, MANAGER, ADMINISTRATOR),
+            "disclosure_rules": has_role(user, ADMINISTRATOR),
+        },
+    }

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from perhekeskus.network.models import Organisation, Unit
+from perhekeskus.network.models import Organisation, Service, Unit
 
 
 class Language(models.Model):
@@ -72,6 +72,16 @@ class Worker(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="workers", verbose_name=_("unit"))
     profession = models.CharField(_("profession"), max_length=40, choices=Profession.choices)
+    # The service the worker works in: whose data they hold, and to whom other services'
+    # data is disclosed by the disclosure rules (docs/access.md).
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+        verbose_name=_("service"),
+    )
     languages = models.ManyToManyField(Language, blank=True, related_name="workers", verbose_name=_("languages"))
     competences = models.ManyToManyField(Competence, blank=True, related_name="workers", verbose_name=_("competences"))
     base_address = models.CharField(_("base address"), max_length=300, blank=True)
@@ -199,3 +209,52 @@ class NamedWorker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.worker}"
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, for the whole region or scoped to one organisation or one
+    unit. A user may hold several (docs/access.md has what each role sees)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("Worker")
+        RESOURCE_COORDINATOR = "resource_coordinator", _("Resource coordinator")
+        SERVICE_GUIDANCE = "service_guidance", _("Service guidance")
+        MANAGER = "manager", _("Manager")
+        NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("Empty: the whole region."),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True) | models.Q(unit__isnull=True),
+                name="role_scope_org_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit or self.organisation
+        return f"{self.get_role_display()} ({scope})" if scope else str(self.get_role_display())

@@ -3,6 +3,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from perhekeskus.access.models import BreakGlass, Consent
 from perhekeskus.scheduling import policy
 from perhekeskus.scheduling.models import Appointment
 
@@ -10,17 +11,21 @@ from .models import Family, NamedWorker, Person
 
 
 def visible_families_q(user) -> Q | None:
-    """A filter on Family for a worker's relationships; None means every family (by role)."""
-    if policy.is_coordinator(user):
+    """A filter on Family for the families the user reaches (policy.family_access_basis
+    as a query); None means every family (by role)."""
+    if policy.may_search_families(user):
         return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(Exists(BreakGlass.objects.filter(policy.break_glass_in_force(), user=user, family_id=OuterRef("pk"))))
     me = policy.own_worker(user)
     if me is None:
-        return Q(pk__in=[])
+        return q
     named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=me)
     appointment = Appointment.objects.filter(
         policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=me.resource_id
     )
-    return Q(Exists(named)) | Q(Exists(appointment))
+    return Q(Exists(named)) | Q(Exists(appointment)) | q
 
 
 def family_list(*, user) -> QuerySet[Family]:
@@ -31,6 +36,26 @@ def family_list(*, user) -> QuerySet[Family]:
 
 def person_list(*, user) -> QuerySet[Person]:
     qs = Person.objects.prefetch_related("languages", "families").order_by("id")
-    if policy.is_coordinator(user):
+    if visible_families_q(user) is None:
         return qs
     return qs.filter(families__in=family_list(user=user)).distinct()
+
+
+def family_consents(*, family: Family):
+    """The consents of a family's members, newest first, with who gave them."""
+    return (
+        Consent.objects.filter(person__memberships__family=family)
+        .select_related("person", "given_by", "source_service", "target_service", "recorded_by")
+        .distinct()
+        .order_by("-recorded_at", "-id")
+    )
+
+
+def related_families(*, worker) -> QuerySet[Family]:
+    """A worker's own families: named for them, or with an appointment of theirs in the
+    access window."""
+    named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=worker)
+    appointment = Appointment.objects.filter(
+        policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=worker.resource_id
+    )
+    return Family.objects.filter(Q(Exists(named)) | Q(Exists(appointment)))

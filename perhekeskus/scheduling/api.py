@@ -121,13 +121,29 @@ class AppointmentViewSet(
             family=int_param(self.request, "family"),
             status=status_,
         )
-        # Appointments carry client data (address, notes): coordinators see all, a worker
-        # their own; a manager none here (aggregates come with the reports).
-        user = self.request.user
-        if not policy.is_coordinator(user):
-            me = policy.own_worker(user)
-            qs = qs.filter(participants__resource_id=me.resource_id).distinct() if me else qs.none()
-        return qs
+        # Appointments carry client data (address, notes): coordinators list those of
+        # their scope, a worker their own; a manager none here (aggregates come with the
+        # reports). One appointment may also be read through the family's disclosure.
+        return selectors.visible_appointments(qs, user=self.request.user)
+
+    def get_object(self):
+        if self.action != "retrieve":
+            return super().get_object()
+        pk = self.kwargs["pk"]
+        appointment = Appointment.objects.filter(pk=pk).only("id", "family_id", "created_by_id").first()
+        basis = policy.appointment_basis(self.request.user, appointment) if appointment else None
+        if basis is None:
+            access_refused(
+                request=self.request,
+                object_type="appointment",
+                object_id=pk,
+                family_id=appointment.family_id if appointment else None,
+                channel=AccessEvent.Channel.API,
+            )
+            raise Http404
+        obj = selectors.appointment_get(pk=appointment.pk)
+        self._log(AccessEvent.Action.VIEW, [obj])
+        return obj
 
     def _editable(self, pk) -> Appointment:
         try:
@@ -159,7 +175,7 @@ class AppointmentViewSet(
         d = dict(s.validated_data)
         weekdays, weeks = d.pop("weekdays", None), d.pop("weeks", None)
         if not policy.can_book_for(request.user, d["worker"]):
-            raise PermissionDenied(_("You may book only your own calendar."))
+            raise PermissionDenied(_("You may not book this worker."))
         kwargs = dict(
             actor=request.user,
             worker=d["worker"],
@@ -196,7 +212,7 @@ class AppointmentViewSet(
         s.is_valid(raise_exception=True)
         d = s.validated_data
         if "worker" in d and not policy.can_book_for(request.user, d["worker"]):
-            raise PermissionDenied(_("You may book only your own calendar."))
+            raise PermissionDenied(_("You may not book this worker."))
         kwargs = {}
         for src, dst in [
             ("worker", "worker"),

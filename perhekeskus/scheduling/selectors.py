@@ -14,7 +14,9 @@ from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from perhekeskus.people.models import Family, Worker
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, has_role, scope_q
 
+from . import policy
 from .models import Appointment, Participant, Shift, WorkType
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -110,6 +112,7 @@ class Entry:
     boxes: list[tuple[float, float]] = field(default_factory=list)  # filled by the page
     family_key: str = ""  # pseudonymous, for those who may not see names
     family_protected: bool = False  # address non-disclosure: the address only for the visiting worker
+    mode: str = "full"  # how much the viewer sees (policy.FULL / KEY / BUSY), set by the page
 
     @property
     def start(self) -> dt.datetime:
@@ -283,6 +286,43 @@ def resource_rows(*, workers: list[Worker], start: dt.datetime, end: dt.datetime
 
 def worker_calendar(*, worker: Worker, start: dt.datetime, end: dt.datetime) -> Row:
     return resource_rows(workers=[worker], start=start, end=end)[0]
+
+
+def own_appointment_ids(*, worker: Worker | None, start: dt.datetime, end: dt.datetime) -> frozenset[int]:
+    """The appointments a worker takes part in within a window (shown to them in full
+    wherever they appear)."""
+    if worker is None:
+        return frozenset()
+    return frozenset(
+        Participant.objects.filter(resource_id=worker.resource_id, start__lt=end, end__gt=start).values_list(
+            "appointment_id", flat=True
+        )
+    )
+
+
+def visible_appointments(qs: QuerySet[Appointment], *, user) -> QuerySet[Appointment]:
+    """Appointments a user may list: an administrator all; a resource coordinator those
+    whose primary worker is within their scope; everyone their own (taking part or
+    booked by them). The family page adds what the disclosure rules open."""
+    if has_role(user, ADMINISTRATOR):
+        return qs
+    q = Q(pk__in=[])
+    if has_role(user, COORDINATOR):
+        scope = scope_q(
+            user,
+            COORDINATOR,
+            organisation="resource__worker__organisation_id",
+            unit="resource__worker__unit_id",
+        )
+        if scope is None:
+            return qs
+        q |= Q(pk__in=Participant.objects.filter(scope, role=Participant.Role.PRIMARY).values("appointment_id"))
+    me = policy.own_worker(user)
+    if me is not None:
+        q |= Q(pk__in=Participant.objects.filter(resource_id=me.resource_id).values("appointment_id"))
+    if user.is_authenticated:
+        q |= Q(created_by=user)
+    return qs.filter(q)
 
 
 def family_appointments(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("resources/rows/", views.resource_rows, name="resource_rows"),
     path("calendar/", views.my_calendar, name="my_calendar"),
     path("workers/<int:pk>/calendar/", views.worker_calendar, name="worker_calendar"),
+    path("families/", views.family_list, name="family_list"),
     path("families/<int:pk>/calendar/", views.family_calendar, name="family_calendar"),
     path("families/search/", views.family_search, name="family_search"),
     path("families/persons/", views.family_persons, name="family_persons"),

@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from perhekeskus.access.forms import ConsentForm
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
+from perhekeskus.people import selectors as people_selectors
 from perhekeskus.people.models import Family, Worker
 
 from . import policy, selectors, services
@@ -101,19 +103,31 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
         workers = workers[:chunk]
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
     rows = selectors.resource_rows(workers=workers, start=start, end=end)
-    can_book = policy.is_coordinator(request.user)
-    # Coordinators plan with the client's name, address and notes; a manager sees the
-    # family's pseudonymous key only (docs/access.md).
-    show_clients = policy.is_coordinator(request.user)
-    if frame.days == 1 and show_clients:  # only the day view shows client names, addresses and notes
-        _log_entries(request, [e for row in rows for e in row.entries])
+    # Coordinators plan with the client's name, address and notes within their scope; a
+    # manager sees the family's pseudonymous key; others see busy time and work class
+    # only, but their own appointments in full (docs/access.md).
+    modes = {row.worker.pk: policy.row_mode(request.user, row.worker) for row in rows}
+    own_ids = selectors.own_appointment_ids(worker=policy.own_worker(request.user), start=start, end=end)
+    can_book = any(m == policy.FULL for m in modes.values())
+    if frame.days == 1:  # only the day view shows client names, addresses and notes
+        _log_entries(
+            request,
+            [e for row in rows if modes[row.worker.pk] == policy.FULL for e in row.entries]
+            + [
+                e
+                for row in rows
+                if modes[row.worker.pk] != policy.FULL
+                for e in row.entries
+                if e.appointment_id in own_ids
+            ],
+        )
     params = request.GET.copy()
     params["offset"] = offset + chunk
     # the first screen comes with the page; the rest follows at once in larger chunks
     params["limit"] = settings.RESOURCE_VIEW_CHUNK * 2
     params.pop("ids", None)
     return {
-        "rows_html": resource_rows_html(rows, frame, can_book=can_book, show_clients=show_clients),
+        "rows_html": resource_rows_html(rows, frame, modes=modes, own_ids=own_ids),
         "rows": rows,
         "frame": frame,
         "has_more": has_more,
@@ -208,11 +222,9 @@ def worker_calendar(request, pk: int):
     start, end = selectors.local_day_bounds(first, days)
     row = selectors.worker_calendar(worker=worker, start=start, end=end)
     is_own = policy.own_worker(request.user) == worker
-    for entry in row.entries:
-        if entry.family_protected and not (is_own and entry.location_kind == Appointment.LocationKind.CLIENT_HOME):
-            entry.address = ""  # address non-disclosure: only the visiting worker sees it
+    _mask_entries(request, worker, row.entries, start, end, is_own=is_own)
     if view in ("day", "list"):  # these show client names and addresses
-        _log_entries(request, row.entries)
+        _log_entries(request, [e for e in row.entries if e.mode == policy.FULL])
     by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
     for entry in row.entries:
         by_day.setdefault(timezone.localtime(entry.start, HELSINKI).date(), []).append(entry)
@@ -259,11 +271,40 @@ def worker_calendar(request, pk: int):
     return render(request, "scheduling/worker_calendar.html", context)
 
 
+def _mask_entries(request, worker, entries, start, end, *, is_own: bool) -> None:
+    """Leave in another worker's entries only what the viewer may see (policy.row_mode):
+    the family's key for a manager, the work class for a worker (busy time); their own
+    appointments in full. A protected address only for the visiting worker."""
+    mode = policy.FULL if is_own else policy.row_mode(request.user, worker)
+    own_ids = (
+        frozenset()
+        if is_own
+        else selectors.own_appointment_ids(worker=policy.own_worker(request.user), start=start, end=end)
+    )
+    labels = dict(WorkClass.choices)
+    for entry in entries:
+        entry.mode = policy.FULL if entry.appointment_id in own_ids else mode
+        visiting = (
+            is_own or entry.appointment_id in own_ids
+        ) and entry.location_kind == Appointment.LocationKind.CLIENT_HOME
+        if entry.family_protected and not visiting:
+            entry.address = ""  # address non-disclosure: only the visiting worker sees it
+        if entry.mode != policy.FULL:
+            entry.address = entry.notes_to_heed = ""
+            entry.family_name = entry.family_key if entry.mode == policy.KEY else ""
+        if entry.mode == policy.BUSY:
+            entry.work_type = str(labels.get(entry.work_class, ""))
+            entry.others = []
+
+
 @login_required
 @require_GET
 def family_calendar(request, pk: int):
+    """The family's page: members, named workers, consents and the appointments of every
+    service that the user may see (policy.disclosed_appointment_ids)."""
     family = get_object_or_404(Family, pk=pk)
-    if not policy.can_see_family(request.user, family):
+    basis = policy.family_access_basis(request.user, family.pk)
+    if basis is None:
         access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
         raise Http404
     show = request.GET.get("show", "upcoming")
@@ -275,40 +316,56 @@ def family_calendar(request, pk: int):
     else:
         show = "upcoming"
         appointments = selectors.family_appointments(family=family, start=now)[:200]
+    appointments = list(appointments)
+    shown = policy.disclosed_appointment_ids(request.user, family, appointments, basis=basis)
     items = []
     for a in appointments:
-        primary, pair = selectors.appointment_workers(a)
-        items.append({"a": a, "primary": primary, "pair": pair})
-    members = family.memberships.select_related("person").order_by("role", "person__birth_date")
+        if a.pk in shown:
+            primary, pair = selectors.appointment_workers(a)
+            items.append({"a": a, "primary": primary, "pair": pair})
+    members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
     named_workers = family.named_workers.filter(end_date__isnull=True).select_related("worker__unit")
-    _log_family(request, family)
+    may_record_consent = policy.may_record_consent(request.user, basis)
+    access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="family",
+        objects=[(family.pk, family.pk)],
+        basis=basis,
+    )
+    if items:
+        _log_appointments(request, AccessEvent.Action.LIST, [i["a"] for i in items], basis=basis)
     return render(
         request,
         "scheduling/family_calendar.html",
         {
             "family": family,
             "items": items,
+            "hidden": len(appointments) - len(items),
             "show": show,
             "members": members,
             "named_workers": named_workers,
             "show_address": policy.may_see_address(request.user, family),
+            "basis": basis,
+            "break_glass": basis == policy.BREAK_GLASS,
+            "consents": people_selectors.family_consents(family=family) if may_record_consent else None,
+            "consent_form": ConsentForm(members=members) if may_record_consent else None,
+            "may_record_consent": may_record_consent,
+            "may_see_access_report": policy.may_see_access_report(request.user, basis),
         },
     )
 
 
-@login_required
-@require_GET
-def family_search(request):
-    """Options for the booking form's family field (coordinators search by name)."""
-    if not policy.is_coordinator(request.user):
-        raise PermissionDenied
-    q = request.GET.get("q", "").strip()
-    families = Family.objects.none()
-    if len(q) >= 2:
-        families = list(Family.objects.filter(name__icontains=q).order_by("name")[:30])
-        for f in families:
-            if f.address_protected:
-                f.address = ""  # address non-disclosure
+def _search_families(request, q: str, limit: int):
+    """Families the user reaches whose name contains ``q``, by name; their listing logged
+    (the search words are not: they travel in the request body, never in an address)."""
+    families = list(
+        people_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name", "id")[:limit]
+    )
+    for f in families:
+        if f.address_protected and not policy.may_see_address(request.user, f):
+            f.address = ""  # address non-disclosure
+    if families:
         access_log(
             request=request,
             action=AccessEvent.Action.LIST,
@@ -316,7 +373,47 @@ def family_search(request):
             objects=[(f.pk, f.pk) for f in families],
             basis=policy.list_basis(request.user),
         )
+    return families
+
+
+@login_required
+@require_POST
+def family_search(request):
+    """Options for the booking form's family field: the families the user reaches
+    (everyone for the roles that book and take contacts; a worker's own families)."""
+    q = request.POST.get("q", "").strip()[:100]
+    families = _search_families(request, q, 30) if len(q) >= 2 else []
     return render(request, "scheduling/_family_options.html", {"families": families, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def family_list(request):
+    """Families: a worker's own (named for them or with appointments in the access window)
+    at once; a search by name among all the user reaches."""
+    me = policy.own_worker(request.user)
+    q = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    if q and len(q) < 2:
+        messages.error(request, _("Give at least 2 letters of the name."))
+    if len(q) >= 2:
+        families = _search_families(request, q, 100)
+    elif me is not None:
+        families = list(people_selectors.related_families(worker=me).order_by("name", "id")[:300])
+        if families:
+            access_log(
+                request=request,
+                action=AccessEvent.Action.LIST,
+                object_type="family",
+                objects=[(f.pk, f.pk) for f in families],
+                basis="own_families",
+            )
+    else:
+        families = []
+    return render(
+        request,
+        "scheduling/family_list.html",
+        {"families": families, "q": q, "may_break_glass": policy.may_break_glass(request.user)},
+    )
 
 
 @login_required
@@ -333,7 +430,13 @@ def family_persons(request):
         access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
         raise Http404
     form = AppointmentForm(initial={"family": family.pk})
-    _log_family(request, family)
+    access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="family",
+        objects=[(family.pk, family.pk)],
+        basis=policy.family_access_basis(request.user, family.pk) or "",
+    )
     return render(request, "scheduling/_persons_field.html", {"form": form})
 
 
@@ -383,7 +486,7 @@ def appointment_new(request):
         if form.is_valid():
             data = form.cleaned_data
             if not policy.can_book_for(request.user, data["worker"]):
-                form.add_error("worker", _("You may book only your own calendar."))
+                form.add_error("worker", _("You may not book this worker."))
             else:
                 try:
                     if data.get("repeat"):
@@ -421,14 +524,15 @@ def _get_editable(request, pk: int) -> Appointment:
 @login_required
 @require_GET
 def appointment_detail(request, pk: int):
-    appointment = get_object_or_404(Appointment.objects.only("id", "family_id"), pk=pk)
-    if not policy.can_edit_appointment(request.user, appointment):
+    appointment = get_object_or_404(Appointment.objects.only("id", "family_id", "created_by_id"), pk=pk)
+    basis = policy.appointment_basis(request.user, appointment)
+    if basis is None:
         if appointment.family_id:
             access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
         raise Http404
     appointment = selectors.appointment_get(pk=pk)
     primary, pair = selectors.appointment_workers(appointment)
-    _log_appointments(request, AccessEvent.Action.VIEW, [appointment])
+    _log_appointments(request, AccessEvent.Action.VIEW, [appointment], basis=basis)
     return render(
         request,
         "scheduling/appointment_detail.html",
@@ -438,6 +542,7 @@ def appointment_detail(request, pk: int):
             "pair": pair,
             "cost": selectors.unit_price_total(appointment),
             "show_address": policy.may_see_address(request.user, appointment.family, appointment=appointment),
+            "can_edit": policy.can_edit_appointment(request.user, appointment),
             "realise_form": RealiseForm(),
             "cancel_form": CancelForm(),
             "quick_reasons": CancellationReason.choices,
@@ -461,7 +566,7 @@ def appointment_edit(request, pk: int):
         if form.is_valid() and scope_form.is_valid():
             data = form.cleaned_data
             if not policy.can_book_for(request.user, data["worker"]):
-                form.add_error("worker", _("You may book only your own calendar."))
+                form.add_error("worker", _("You may not book this worker."))
             else:
                 kwargs = _service_kwargs(data)
                 if not kwargs["address"] and not may_see_address:
@@ -509,11 +614,11 @@ def appointment_edit(request, pk: int):
     )
 
 
-def _log_appointments(request, action: str, appointments) -> None:
+def _log_appointments(request, action: str, appointments, *, basis: str | None = None) -> None:
     """Log the client data shown or changed: appointments that have a recipient family."""
     rows = [(a.pk, a.family_id) for a in appointments if a.family_id]
     if rows:
-        basis = policy.family_access_basis(request.user, rows[0][1]) or policy.list_basis(request.user)
+        basis = basis or policy.family_access_basis(request.user, rows[0][1]) or policy.list_basis(request.user)
         access_log(request=request, action=action, object_type="appointment", objects=rows, basis=basis)
 
 
@@ -528,16 +633,6 @@ def _log_entries(request, entries) -> None:
             objects=rows,
             basis=policy.list_basis(request.user),
         )
-
-
-def _log_family(request, family) -> None:
-    access_log(
-        request=request,
-        action=AccessEvent.Action.VIEW,
-        object_type="family",
-        objects=[(family.pk, family.pk)],
-        basis=policy.family_access_basis(request.user, family.pk) or "",
-    )
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -606,6 +701,10 @@ def appointment_move(request, pk: int):
     if not policy.is_coordinator(request.user):
         raise PermissionDenied
     appointment = get_object_or_404(Appointment, pk=pk)
+    if not policy.can_edit_appointment(request.user, appointment):
+        if appointment.family_id:
+            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
+        raise Http404
     try:
         body = json.loads(request.body or b"{}")
         start = parse_datetime(body.get("start", ""))
@@ -619,6 +718,8 @@ def appointment_move(request, pk: int):
         return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
     if timezone.is_naive(start):
         start = timezone.make_aware(start, HELSINKI)
+    if worker is not None and not policy.can_book_for(request.user, worker):
+        return JsonResponse({"errors": {"worker": [_("You may not book this worker.")]}}, status=403)
     try:
         moved = services.appointment_move(
             actor=request.user,

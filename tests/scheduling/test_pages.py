@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -91,9 +92,24 @@ def test_resource_view_filters_pages_and_shows_free_hours(coord_client, work_typ
     assert r.content.decode().count("tl-entry") >= 9
 
 
-def test_worker_cannot_open_the_resource_view(client, worker_user):
+def test_a_worker_sees_the_resource_view_as_busy_time(client, worker_user, pair_worker, work_type, family):
+    services.appointment_book(
+        actor=None,
+        worker=pair_worker,
+        work_type=work_type,
+        family=family,
+        notes_to_heed="Koira kotona",
+        start=local(2026, 9, 14, 9),
+        end=local(2026, 9, 14, 10),
+        confirm_outside_shift=True,
+    )
     client.force_login(worker_user)
-    assert client.get("/resources/").status_code == 403
+    html = client.get("/resources/?view=day&date=2026-09-14").content.decode()
+    assert "Välitön asiakastyö" in html and "is-busy" in html  # the work class, in Finnish
+    for secret in ("Miettinen", "Koira", work_type.name):
+        assert secret not in html
+    assert not re.search(r"/appointments/\d+/", html)  # no links into others' appointments
+    assert 'data-book="1"' not in html  # nobody else's time to book
 
 
 def test_booking_form_prefills_from_the_clicked_slot(coord_client, worker):
@@ -202,8 +218,9 @@ def test_worker_calendars_in_every_view(client, worker_user, worker, pair_worker
         r = client.get(f"/workers/{worker.pk}/calendar/?view={view}&date=2026-09-14")
         assert r.status_code == 200
         assert f"/appointments/{a.pk}/" in r.content.decode(), view
-    # another worker's calendar is not shown to a worker
-    assert client.get(f"/workers/{pair_worker.pk}/calendar/").status_code == 404
+    # another worker's calendar shows a worker the entries they take part in, in full
+    html = client.get(f"/workers/{pair_worker.pk}/calendar/?view=day&date=2026-09-14").content.decode()
+    assert f"/appointments/{a.pk}/" in html and family.name in html
 
 
 def test_two_click_realise_and_cancel_from_the_day_view(client, worker_user, worker, work_type, family):

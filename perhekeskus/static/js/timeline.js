@@ -27,7 +27,7 @@
 
   tl.addEventListener("click", function (ev) {
     var track = ev.target.closest(".tl-track");
-    if (!track || !track.dataset.worker || ev.target.closest(".tl-entry")) return;
+    if (!track || track.dataset.book !== "1" || ev.target.closest(".tl-entry")) return;
     var start = timeAt(fractionOf(track, ev.clientX));
     window.location = tl.dataset.newUrl + "?worker=" + track.dataset.worker + "&start=" + encodeURIComponent(start);
   });
@@ -43,14 +43,14 @@
     ev.dataTransfer.setData("text/plain", entry.dataset.id);
   });
   tl.addEventListener("dragover", function (ev) {
-    var track = ev.target.closest(".tl-track[data-worker]");
+    var track = ev.target.closest(".tl-track[data-book='1']");
     if (!drag || !track) return;
     ev.preventDefault();
     document.querySelectorAll(".drop-target").forEach(function (t) { if (t !== track) t.classList.remove("drop-target"); });
     track.classList.add("drop-target");
   });
   tl.addEventListener("drop", function (ev) {
-    var track = ev.target.closest(".tl-track[data-worker]");
+    var track = ev.target.closest(".tl-track[data-book='1']");
     if (!drag || !track) return;
     ev.preventDefault();
     track.classList.remove("drop-target");

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nperhekeskus is at {opts['url']}")
         self.stdout.write(f"Log in as one of these demo users, password '{DEMO_PASSWORD}':")
-        for username, _role, _match, description in DEMO_USERS:
+        for username, _roles, _match, description in DEMO_USERS:
             if username in existing:
-                self.stdout.write(f"  {username:20} {description}")
+                self.stdout.write(f"  {username:24} {description}")
         self.stdout.write("")
