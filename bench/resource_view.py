@@ -83,6 +83,55 @@ def server_cases(n: int) -> list[tuple[str, list[float], list[int]]]:
     return results
 
 
+def access_overhead_cases(n: int) -> list[tuple[str, list[float], list[float], list[int], list[int]]]:
+    """The resource view with the who-sees-what checks and the access log on (as
+    served) and off (patched out here, never in the product): per-row modes, the
+    viewer's own appointments, one INSERT of the log per day view. Measured in
+    alternating rounds so that both see the same cache and machine load."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+    from django.utils import timezone
+
+    from perhekeskus.people.models import Worker
+    from perhekeskus.scheduling import policy, selectors, views
+
+    day = timezone.localdate() - dt.timedelta(days=14)
+    workers = Worker.objects.filter(is_active=True).count()
+    cases = []
+    for username, label in (("koordinaattori", "coordinator"), ("perhetyontekija", "worker (busy time)")):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            continue
+        client = Client()
+        client.force_login(user)
+        for view, title in (("day", "100 workers x day"), ("week7", "100 workers x week")):
+            urls = [
+                f"/resources/rows/?view={view}&date={day.isoformat()}&offset={(i * 100) % max(1, workers - 100)}"
+                for i in range(n)
+            ]
+            on_t, off_t, on_q, off_q = [], [], [], []
+            with override_settings(RESOURCE_VIEW_CHUNK=100):
+                client.get(urls[0])
+                for i in range(0, n, 5):
+                    batch = urls[i : i + 5]
+                    t, q = measure(client, batch, True)
+                    on_t += t
+                    on_q += q
+                    with (
+                        mock.patch.object(views, "access_log", lambda **kw: 0),
+                        mock.patch.object(policy, "row_mode", lambda user, worker: policy.FULL),
+                        mock.patch.object(selectors, "own_appointment_ids", lambda **kw: frozenset()),
+                    ):
+                        t, q = measure(client, batch, True)
+                    off_t += t
+                    off_q += q
+            cases.append((f"{title}, {label}", on_t, off_t, on_q, off_q))
+    return cases
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -209,6 +258,15 @@ def main() -> None:
     for name, times, queries in server_cases(args.requests):
         q = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}"
         print(f"{name:50} {statistics.median(times):8.1f} {percentile(times, 95):8.1f} {max(times):8.1f} {q:>8}")
+    print("\nwho-sees-what checks and access log: on (as served) vs off (patched out)")
+    print(f"{'case':50} {'p50 on':>8} {'p50 off':>8} {'p95 on':>8} {'p95 off':>8} {'overhead':>9} {'queries':>9}")
+    for name, on_t, off_t, on_q, off_q in access_overhead_cases(args.requests):
+        p50_on, p50_off = statistics.median(on_t), statistics.median(off_t)
+        overhead = (p50_on / p50_off - 1) * 100
+        print(
+            f"{name:50} {p50_on:8.1f} {p50_off:8.1f} {percentile(on_t, 95):8.1f} {percentile(off_t, 95):8.1f} "
+            f"{overhead:8.1f}% {max(on_q):>4}/{max(off_q):<4}"
+        )
     if args.browser:
         r = browser_case(args.database_url)
         print(f"\nheadless Chromium, whole region ({r['workers']} workers), one work week:")

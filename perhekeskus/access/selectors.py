@@ -20,7 +20,7 @@ def person_access_events(*, person_id: int, family_ids: list[int]) -> QuerySet[A
 def break_glass_for_review(*, user, reviewed: bool | None) -> QuerySet[BreakGlass]:
     """Emergency accesses within the reviewer's scope: waiting (reviewed False, oldest
     first), reviewed (newest first) or both (None)."""
-    qs = BreakGlass.objects.select_related("user", "family", "reviewed_by")
+    qs = BreakGlass.objects.select_related("user__worker", "family", "reviewed_by")
     scope = policy.break_glass_review_q(user)
     if scope is not None:
         qs = qs.filter(scope)
