@@ -48,7 +48,7 @@ def access_log(
     # One statement executed for every row (executemany) in one transaction: a day view
     # of the whole region lists hundreds of appointments, and building model instances
     # and committing batch by batch cost more than the page itself.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(_INSERT_SQL, [(*head, object_id, family_id, *tail) for object_id, family_id in unique])
     return len(unique)
 
