@@ -70,6 +70,11 @@ def can_see_resource_view(user) -> bool:
     return has_role(user, *RESOURCE_VIEW_ROLES) or own_worker(user) is not None
 
 
+def plans_from_resource_view(user) -> bool:
+    """Roles whose work starts from the resource view (their home page)."""
+    return has_role(user, *RESOURCE_VIEW_ROLES[:-1])
+
+
 def row_mode(user, worker: Worker) -> str:
     """How much of this worker's entries the user sees in the resource view and the
     worker's calendar. Every row is there, region-wide, at least as busy time (which

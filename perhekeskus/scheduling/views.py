@@ -57,10 +57,10 @@ def _parse_day(value: str | None) -> dt.date:
 
 @login_required
 def home(request):
-    if policy.can_see_resource_view(request.user):
-        return redirect("scheduling:resource_view")
     worker = policy.own_worker(request.user)
-    if worker:
+    if policy.plans_from_resource_view(request.user) or (worker is None and policy.can_see_resource_view(request.user)):
+        return redirect("scheduling:resource_view")
+    if worker:  # a worker starts from their own day
         return redirect("scheduling:worker_calendar", pk=worker.pk)
     return render(request, "scheduling/no_role.html")
 

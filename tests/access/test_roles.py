@@ -119,3 +119,11 @@ def test_a_persons_access_report(client, worker, worker_user, work_type, family)
     html = client.get(f"/persons/{person.pk}/access-log/").content.decode()
     assert "paivi" in html and "Aino" in html
     assert AccessEvent.objects.filter(object_type="person_access_report", object_id=person.pk).exists()
+
+
+def test_each_role_starts_from_its_own_page(client, worker_user, worker, coordinator, manager):
+    client.force_login(worker_user)
+    assert client.get("/")["Location"] == f"/workers/{worker.pk}/calendar/"
+    for user in (coordinator, manager, make_user("ohjaus", "service_guidance")):
+        client.force_login(user)
+        assert client.get("/")["Location"] == "/resources/"
