@@ -44,6 +44,7 @@ from perhekeskus.scheduling.models import (
     Shift,
     WorkType,
 )
+from perhekeskus.scheduling.policy import disclosure_mode
 
 from . import catalogue
 
@@ -663,7 +664,8 @@ def _access_demo(rnd, today) -> None:
     admin = User.objects.get(username="admin")
     now = timezone.now()
     if family_worker is not None:
-        window = (now - dt.timedelta(days=80), now + dt.timedelta(days=14))
+        noon = dt.datetime.combine(today, dt.time(12), tzinfo=HELSINKI)
+        window = (noon - dt.timedelta(days=80), noon + dt.timedelta(days=14))
         own = Appointment.objects.filter(
             participants__resource_id=family_worker.resource_id,
             family__isnull=False,
@@ -681,14 +683,20 @@ def _access_demo(rnd, today) -> None:
             family = Family.objects.get(pk=best["family_id"])
             members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
             guardian = next((m.person for m in members if m.role == Person.Role.GUARDIAN), None)
-            others = list(
-                Appointment.objects.filter(family=family)
-                .exclude(work_type__service=family_worker.service)
-                .values_list("work_type__service_id", flat=True)
-                .distinct()
+            others = sorted(
+                set(
+                    Appointment.objects.filter(family=family)
+                    .exclude(work_type__service=family_worker.service)
+                    .values_list("work_type__service_id", flat=True)
+                )
             )
+            # the consent from child protection (else the first service) has been withdrawn
+            # (consents matter only where the rule asks for one)
+            others = [s for s in others if disclosure_mode(s, family_worker.service_id) == "consent"]
+            cp = services["Lastensuojelu"].pk if "Lastensuojelu" in services else None
+            withdrawn = cp if cp in others else (others[0] if len(others) > 1 else None)
             if guardian is not None:
-                for i, service_id in enumerate(sorted(others)):
+                for service_id in others:
                     for m in members:
                         age = (today - m.person.birth_date).days // 365 if m.person.birth_date else 30
                         Consent.objects.create(
@@ -699,8 +707,8 @@ def _access_demo(rnd, today) -> None:
                             valid_from=today - dt.timedelta(days=60),
                             valid_until=today + dt.timedelta(days=300),
                             recorded_by=family_worker.user,
-                            withdrawn_at=now - dt.timedelta(days=3) if i == 0 and len(others) > 1 else None,
-                            withdrawn_recorded_by=family_worker.user if i == 0 and len(others) > 1 else None,
+                            withdrawn_at=now - dt.timedelta(days=3) if service_id == withdrawn else None,
+                            withdrawn_recorded_by=family_worker.user if service_id == withdrawn else None,
                         )
     if social_worker is not None:
         related = set(NamedWorker.objects.filter(worker=social_worker).values_list("family_id", flat=True)) | set(
