@@ -339,10 +339,12 @@ def appointment_basis(user, appointment: Appointment) -> str | None:
     """Why the user may open this appointment (recorded in the access log), or None (404).
     Editing is ``can_edit_appointment``; seeing may also come from the family's
     disclosure (``disclosed_appointment_ids``)."""
-    if can_edit_appointment(user, appointment):
-        if has_role(user, ADMINISTRATOR):
-            return "role:administrator"
-        return "participant" if is_participant(user, appointment) else f"role:{COORDINATOR}"
+    if has_role(user, ADMINISTRATOR):
+        return "role:administrator"
+    if is_participant(user, appointment):
+        return "participant"
+    if can_edit_appointment(user, appointment):  # a coordinator whose scope holds the worker
+        return f"role:{COORDINATOR}"
     if appointment.created_by_id is not None and appointment.created_by_id == user.pk:
         return "booked_by"
     if appointment.family_id is None:
