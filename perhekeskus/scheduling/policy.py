@@ -4,7 +4,7 @@ ask these functions; lists use their query forms in ``people.selectors``.
 Three questions, in this order:
 1. May the user reach the family at all? (``family_access_basis``: a role, a relationship
    or an emergency access; otherwise 404.)
-2. Which of the family's data may they see? (``appointment_basis`` /
+2. Which of the family's data may they see? (``appointment_access`` /
    ``disclosed_appointment_ids``: their own work, the planning a coordinator does in
    their scope, or what the disclosure rules between services and the persons' consents
    allow; an emergency access opens everything.)
@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from perhekeskus.access.models import BreakGlass, Consent, DisclosureMode, DisclosureRule
@@ -46,8 +46,10 @@ BUSY = "busy"  # time and work class only
 BOOKING_ROLES = (COORDINATOR, ADMINISTRATOR)
 # Roles that find families by name to book or to take a contact (identity only).
 FAMILY_SEARCH_ROLES = (COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+# Roles whose work starts from the resource view (their home page).
+PLANNING_ROLES = (COORDINATOR, ADMINISTRATOR, MANAGER, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
 # Roles that see other workers' time (busy time for those without a fuller role).
-RESOURCE_VIEW_ROLES = (COORDINATOR, ADMINISTRATOR, MANAGER, SERVICE_GUIDANCE, NETWORK_COORDINATOR, WORKER)
+RESOURCE_VIEW_ROLES = (*PLANNING_ROLES, WORKER)
 
 
 def own_worker(user) -> Worker | None:
@@ -71,8 +73,7 @@ def can_see_resource_view(user) -> bool:
 
 
 def plans_from_resource_view(user) -> bool:
-    """Roles whose work starts from the resource view (their home page)."""
-    return has_role(user, *RESOURCE_VIEW_ROLES[:-1])
+    return has_role(user, *PLANNING_ROLES)
 
 
 def row_mode(user, worker: Worker) -> str:
@@ -120,15 +121,22 @@ def is_participant(user, appointment: Appointment) -> bool:
     return me is not None and appointment.participants.filter(resource_id=me.resource_id).exists()
 
 
+def _editing_basis(user, appointment: Appointment) -> str | None:
+    """Why the user may change, realise and cancel this appointment, or None: an
+    administrator, a participant, or a coordinator whose scope holds the primary worker."""
+    if has_role(user, ADMINISTRATOR):
+        return "role:administrator"
+    if is_participant(user, appointment):
+        return "participant"
+    if has_role(user, COORDINATOR):
+        where = _primary_worker_scope(appointment)
+        if where is not None and in_scope(user, COORDINATOR, **where):
+            return f"role:{COORDINATOR}"
+    return None
+
+
 def can_edit_appointment(user, appointment: Appointment) -> bool:
-    """Change, realise, cancel: a participant, or a coordinator whose scope holds the
-    primary worker."""
-    if has_role(user, ADMINISTRATOR) or is_participant(user, appointment):
-        return True
-    if not has_role(user, COORDINATOR):
-        return False
-    where = _primary_worker_scope(appointment)
-    return where is not None and in_scope(user, COORDINATOR, **where)
+    return _editing_basis(user, appointment) is not None
 
 
 # --- relationships ------------------------------------------------------------------
@@ -164,7 +172,7 @@ def family_access_basis(user, family_id: int | None) -> str | None:
 
     - administrator; resource coordinator, service guidance or network coordinator, by
       role (they find and book families; which of the family's data they see is
-      ``appointment_basis``);
+      ``appointment_access``);
     - a worker named for the family (own worker, responsible worker, family partner),
       while the naming is in force;
     - a worker with an appointment with the family (as worker, work pair or invited to
@@ -196,10 +204,6 @@ def family_access_basis(user, family_id: int | None) -> str | None:
     ):
         return BREAK_GLASS
     return None
-
-
-def can_see_family(user, family: Family) -> bool:
-    return family_access_basis(user, family.pk) is not None
 
 
 def list_basis(user) -> str:
@@ -268,8 +272,9 @@ def _covered(scopes: list[tuple[int | None, int | None]], source: int | None, ta
 def disclosed_appointment_ids(
     user, family: Family, appointments: Iterable[Appointment], *, basis: str | None
 ) -> set[int]:
-    """Of a family's appointments (participants and persons prefetched, work type
-    selected), those the user may see in full:
+    """Of a family's appointments (participants with their resource's worker and persons
+    prefetched, work type selected: ``selectors.family_appointments``), those the user
+    may see in full:
 
     - everything for an administrator and under an emergency access;
     - the user's own work (they take part in it or booked it);
@@ -288,15 +293,6 @@ def disclosed_appointment_ids(
     disclosure = Disclosure()
     pending: list[tuple[Appointment, list[int]]] = []
     shown: set[int] = set()
-    workers: dict[int, Worker] = {}
-    if coordinator:
-        resource_ids = {p.resource_id for a in appointments for p in a.participants.all()}
-        workers = {
-            w.resource_id: w
-            for w in Worker.objects.filter(resource_id__in=resource_ids).only(
-                "resource_id", "organisation_id", "unit_id"
-            )
-        }
     member_ids: list[int] | None = None
     for a in appointments:
         participants = a.participants.all()
@@ -307,7 +303,8 @@ def disclosed_appointment_ids(
             continue
         if coordinator:
             primary = next(
-                (workers.get(p.resource_id) for p in participants if p.role == Participant.Role.PRIMARY), None
+                (getattr(p.resource, "worker", None) for p in participants if p.role == Participant.Role.PRIMARY),
+                None,
             )
             if primary is not None and in_scope(
                 user, COORDINATOR, organisation_id=primary.organisation_id, unit_id=primary.unit_id
@@ -335,26 +332,29 @@ def disclosed_appointment_ids(
     return shown
 
 
-def appointment_basis(user, appointment: Appointment) -> str | None:
-    """Why the user may open this appointment (recorded in the access log), or None (404).
-    Editing is ``can_edit_appointment``; seeing may also come from the family's
-    disclosure (``disclosed_appointment_ids``)."""
-    if has_role(user, ADMINISTRATOR):
-        return "role:administrator"
-    if is_participant(user, appointment):
-        return "participant"
-    if can_edit_appointment(user, appointment):  # a coordinator whose scope holds the worker
-        return f"role:{COORDINATOR}"
+def appointment_access(user, appointment: Appointment) -> tuple[str | None, bool]:
+    """Why the user may open this appointment (recorded in the access log; None: 404) and
+    whether they may also change it (``_editing_basis``). Seeing may also come from the
+    family's disclosure (``disclosed_appointment_ids``)."""
+    basis = _editing_basis(user, appointment)
+    if basis is not None:
+        return basis, True
     if appointment.created_by_id is not None and appointment.created_by_id == user.pk:
-        return "booked_by"
+        return "booked_by", False
     if appointment.family_id is None:
-        return None
+        return None, False
     basis = family_access_basis(user, appointment.family_id)
     if basis is None:
-        return None
-    full = Appointment.objects.select_related("work_type", "family").prefetch_related("participants", "persons")
+        return None, False
+    full = Appointment.objects.select_related("work_type", "family").prefetch_related(
+        Prefetch("participants", queryset=Participant.objects.select_related("resource__worker")), "persons"
+    )
     a = full.get(pk=appointment.pk)
-    return basis if a.pk in disclosed_appointment_ids(user, a.family, [a], basis=basis) else None
+    return (basis if a.pk in disclosed_appointment_ids(user, a.family, [a], basis=basis) else None), False
+
+
+def appointment_basis(user, appointment: Appointment) -> str | None:
+    return appointment_access(user, appointment)[0]
 
 
 # --- addresses under a non-disclosure order -----------------------------------------

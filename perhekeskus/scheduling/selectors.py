@@ -337,7 +337,7 @@ def family_appointments(
     return (
         qs.select_related("work_type__service__organisation")
         .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.select_related("resource").order_by("role")),
+            Prefetch("participants", queryset=Participant.objects.select_related("resource__worker").order_by("role")),
             "persons",
         )
         .order_by("planned_start", "id")

@@ -112,13 +112,11 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
     if frame.days == 1:  # only the day view shows client names, addresses and notes
         _log_entries(
             request,
-            [e for row in rows if modes[row.worker.pk] == policy.FULL for e in row.entries]
-            + [
+            [
                 e
                 for row in rows
-                if modes[row.worker.pk] != policy.FULL
                 for e in row.entries
-                if e.appointment_id in own_ids
+                if modes[row.worker.pk] == policy.FULL or e.appointment_id in own_ids
             ],
         )
     params = request.GET.copy()
@@ -326,13 +324,7 @@ def family_calendar(request, pk: int):
     members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
     named_workers = family.named_workers.filter(end_date__isnull=True).select_related("worker__unit")
     may_record_consent = policy.may_record_consent(request.user, basis)
-    access_log(
-        request=request,
-        action=AccessEvent.Action.VIEW,
-        object_type="family",
-        objects=[(family.pk, family.pk)],
-        basis=basis,
-    )
+    _log_family(request, family, basis)
     if items:
         _log_appointments(request, AccessEvent.Action.LIST, [i["a"] for i in items], basis=basis)
     return render(
@@ -426,17 +418,12 @@ def family_persons(request):
         family = None
     if family is None:
         return HttpResponse("")
-    if not policy.can_see_family(request.user, family):
+    basis = policy.family_access_basis(request.user, family.pk)
+    if basis is None:
         access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
         raise Http404
     form = AppointmentForm(initial={"family": family.pk})
-    access_log(
-        request=request,
-        action=AccessEvent.Action.VIEW,
-        object_type="family",
-        objects=[(family.pk, family.pk)],
-        basis=policy.family_access_basis(request.user, family.pk) or "",
-    )
+    _log_family(request, family, basis)
     return render(request, "scheduling/_persons_field.html", {"form": form})
 
 
@@ -525,7 +512,7 @@ def _get_editable(request, pk: int) -> Appointment:
 @require_GET
 def appointment_detail(request, pk: int):
     appointment = get_object_or_404(Appointment.objects.only("id", "family_id", "created_by_id"), pk=pk)
-    basis = policy.appointment_basis(request.user, appointment)
+    basis, can_edit = policy.appointment_access(request.user, appointment)
     if basis is None:
         if appointment.family_id:
             access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
@@ -542,7 +529,7 @@ def appointment_detail(request, pk: int):
             "pair": pair,
             "cost": selectors.unit_price_total(appointment),
             "show_address": policy.may_see_address(request.user, appointment.family, appointment=appointment),
-            "can_edit": policy.can_edit_appointment(request.user, appointment),
+            "can_edit": can_edit,
             "realise_form": RealiseForm(),
             "cancel_form": CancelForm(),
             "quick_reasons": CancellationReason.choices,
@@ -633,6 +620,16 @@ def _log_entries(request, entries) -> None:
             objects=rows,
             basis=policy.list_basis(request.user),
         )
+
+
+def _log_family(request, family, basis: str) -> None:
+    access_log(
+        request=request,
+        action=AccessEvent.Action.VIEW,
+        object_type="family",
+        objects=[(family.pk, family.pk)],
+        basis=basis,
+    )
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
