@@ -18,10 +18,11 @@ class AccessLoggedViewSetMixin:
     def log_family_id(self, obj) -> int | None:
         raise NotImplementedError
 
-    def _log(self, action, objects) -> None:
+    def _log(self, action, objects, *, basis: str | None = None) -> None:
         rows = [(obj.pk, fid) for obj in objects if (fid := self.log_family_id(obj)) is not None]
         if rows:
-            basis = policy.family_access_basis(self.request.user, rows[0][1]) if len(rows) == 1 else None
+            if basis is None and len(rows) == 1:
+                basis = policy.family_access_basis(self.request.user, rows[0][1])
             access_log(
                 request=self.request,
                 action=action,

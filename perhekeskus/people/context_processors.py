@@ -1,4 +1,5 @@
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role, roles_of
+from perhekeskus.scheduling import policy
 
 
 def current_worker(request):
@@ -6,8 +7,6 @@ def current_worker(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from perhekeskus.scheduling import policy
-
     worker = getattr(user, "worker", None)
     return {
         "current_worker": worker,

@@ -19,13 +19,16 @@ def visible_families_q(user) -> Q | None:
         return Q(pk__in=[])
     q = Q(Exists(BreakGlass.objects.filter(policy.break_glass_in_force(), user=user, family_id=OuterRef("pk"))))
     me = policy.own_worker(user)
-    if me is None:
-        return q
-    named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=me)
+    return q if me is None else _relationship_q(me) | q
+
+
+def _relationship_q(worker) -> Q:
+    """Families the worker is named for, or has an appointment with in the access window."""
+    named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=worker)
     appointment = Appointment.objects.filter(
-        policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=me.resource_id
+        policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=worker.resource_id
     )
-    return Q(Exists(named)) | Q(Exists(appointment)) | q
+    return Q(Exists(named)) | Q(Exists(appointment))
 
 
 def family_list(*, user) -> QuerySet[Family]:
@@ -54,8 +57,4 @@ def family_consents(*, family: Family):
 def related_families(*, worker) -> QuerySet[Family]:
     """A worker's own families: named for them, or with an appointment of theirs in the
     access window."""
-    named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=worker)
-    appointment = Appointment.objects.filter(
-        policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=worker.resource_id
-    )
-    return Family.objects.filter(Q(Exists(named)) | Q(Exists(appointment)))
+    return Family.objects.filter(_relationship_q(worker))

@@ -142,7 +142,7 @@ class AppointmentViewSet(
             )
             raise Http404
         obj = selectors.appointment_get(pk=appointment.pk)
-        self._log(AccessEvent.Action.VIEW, [obj])
+        self._log(AccessEvent.Action.VIEW, [obj], basis=basis)  # the same basis the pages record
         return obj
 
     def _editable(self, pk) -> Appointment:

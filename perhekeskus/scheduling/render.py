@@ -109,7 +109,7 @@ def resource_rows_html(
                 if entry.role == "pair":
                     classes += " is-pair"
                 if mode == BUSY:  # no link: the entry is someone else's work
-                    attrs = (f'<span class="{classes} is-busy', "", "</span>")
+                    attrs = (f'<span class="{classes} is-busy"', "", "</span>")
                 else:
                     drag = can_book and entry.status == "planned" and entry.role == "primary"
                     attrs = (
@@ -119,7 +119,7 @@ def resource_rows_html(
                     )
                 attr_cache[key] = attrs
             head, tail, close = attrs
-            opening = f"{head}{aid}{tail.format(aid)}" if tail else f'{head}"'
+            opening = f"{head}{aid}{tail.format(aid)}" if tail else head
             title = escape(title)
             for left, width in boxes:
                 out.append(f'{opening} style="left:{left}%;width:{width}%" title="{title}">{label}{close}')
