@@ -173,11 +173,11 @@ def consent_withdraw(*, actor, consent):
 BREAK_GLASS_MIN_REASON = 10
 
 
-def break_glass_open(*, request, family):
+def break_glass_open(*, request, family, reason: str):
     """Open a family outside the rules for BREAK_GLASS_HOURS, with a reason; logged with
     the basis ``break_glass`` and waiting for a manager's review."""
 
-    reason = (request.POST.get("reason") or "").strip()
+    reason = (reason or "").strip()
     if len(reason) < BREAK_GLASS_MIN_REASON:
         raise ValidationError(
             {"reason": [_("Give the reason in at least %(n)s characters.") % {"n": BREAK_GLASS_MIN_REASON}]}

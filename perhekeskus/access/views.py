@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from perhekeskus.api import validation_error_payload
+from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Family, Membership, Person
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role
@@ -25,10 +25,9 @@ from .models import AccessEvent, Consent, DisclosureRule
 REPORT_LIMIT = 2000
 
 
-def _flash(request, exc: ValidationError) -> None:
-    for field_messages in validation_error_payload(exc).values():
-        for message in field_messages:
-            messages.error(request, message)
+def _person_bases(user, family_ids: list[int]) -> list[str]:
+    """The user's bases for each home of a person (a child may have two)."""
+    return [b for fid in family_ids if (b := policy.family_access_basis(user, fid))]
 
 
 def _family_or_404(request, pk: int, object_type: str = "family") -> tuple[Family, str]:
@@ -72,7 +71,7 @@ def person_access_report(request, pk: int):
     (family) they belong to."""
     person = get_object_or_404(Person, pk=pk)
     family_ids = list(Membership.objects.filter(person=person).values_list("family_id", flat=True))
-    bases = [b for fid in family_ids if (b := policy.family_access_basis(request.user, fid))]
+    bases = _person_bases(request.user, family_ids)
     if not bases:
         services.access_refused(
             request=request,
@@ -129,7 +128,7 @@ def consent_new(request, pk: int):
             valid_until=data["valid_until"],
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
         return redirect("scheduling:family_calendar", pk=family.pk)
     services.access_log(
         request=request,
@@ -147,8 +146,10 @@ def consent_new(request, pk: int):
 def consent_withdraw(request, pk: int):
     consent = get_object_or_404(Consent.objects.select_related("person"), pk=pk)
     family_ids = list(Membership.objects.filter(person_id=consent.person_id).values_list("family_id", flat=True))
-    basis = next((b for fid in family_ids if (b := policy.family_access_basis(request.user, fid))), None)
-    if not policy.may_record_consent(request.user, basis):
+    basis = next(
+        (b for b in _person_bases(request.user, family_ids) if policy.may_record_consent(request.user, b)), None
+    )
+    if basis is None:
         services.access_refused(
             request=request, object_type="consent", object_id=pk, family_id=family_ids[0] if family_ids else None
         )
@@ -156,7 +157,7 @@ def consent_withdraw(request, pk: int):
     try:
         services.consent_withdraw(actor=request.user, consent=consent)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         services.access_log(
             request=request,
@@ -204,9 +205,9 @@ def break_glass_open(request, pk: int):
         raise PermissionDenied
     family = get_object_or_404(Family, pk=pk)
     try:
-        services.break_glass_open(request=request, family=family)
+        services.break_glass_open(request=request, family=family, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
         return redirect("access:break_glass")
     messages.warning(request, _("Emergency access opened. It is recorded and your manager will review it."))
     return redirect("scheduling:family_calendar", pk=family.pk)
@@ -236,7 +237,7 @@ def break_glass_review(request, pk: int):
             services.break_glass_review(actor=request.user, grant=grant, note=form.cleaned_data["review_note"])
             messages.success(request, _("Marked as reviewed."))
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
     else:
         messages.error(request, _("Give the note in at most 500 characters."))
     return redirect("access:break_glass_reviews")

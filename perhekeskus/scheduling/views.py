@@ -22,6 +22,7 @@ from perhekeskus.access.forms import ConsentForm
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
+from perhekeskus.flash import flash_errors
 from perhekeskus.people import selectors as people_selectors
 from perhekeskus.people.models import Family, Worker
 
@@ -632,12 +633,6 @@ def _log_family(request, family, basis: str) -> None:
     )
 
 
-def _flash_errors(request, exc: ValidationError) -> None:
-    for field_messages in validation_error_payload(exc).values():
-        for message in field_messages:
-            messages.error(request, message)
-
-
 def _back(request, appointment: Appointment):
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):
@@ -664,7 +659,7 @@ def appointment_realise(request, pk: int):
         _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
         messages.success(request, _("Marked realised."))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return _back(request, appointment)
 
 
@@ -687,7 +682,7 @@ def appointment_cancel(request, pk: int):
         _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
         messages.success(request, _("Appointment cancelled."))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     return _back(request, appointment)
 
 
