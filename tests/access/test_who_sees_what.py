@@ -216,9 +216,9 @@ def test_what_each_role_sees(client, world, viewer, consents, family_status, sho
     # the client's name in the resource view's day view (coordinators plan with it)
     day = timezone.localtime(world["start"]).date().isoformat()
     r = client.get(f"/resources/?view=day&date={day}")
-    if r.status_code == 200:
-        assert ("Perhe Salonen" in r.content.decode()) == names_in_day_view
-        assert ("Koira kotona" in r.content.decode()) == names_in_day_view
+    assert r.status_code == 200  # every viewer here sees at least busy time
+    assert ("Perhe Salonen" in r.content.decode()) == names_in_day_view
+    assert ("Koira kotona" in r.content.decode()) == names_in_day_view
 
     # every look at the family that was allowed is in the log with its basis
     if family_status == 200:
@@ -243,7 +243,7 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(client, world):
     assert client.get(f"/appointments/{cp.pk}/").status_code == 200
     assert f"/appointments/{cp.pk}/" in client.get(f"/families/{world['family'].pk}/calendar/").content.decode()
     r = client.post(f"/consents/{consent.pk}/withdraw/", follow=True)
-    assert "Suostumus peruttu" in r.content.decode() or "Consent withdrawn" in r.content.decode()
+    assert "Suostumus peruttu" in r.content.decode()
     # the very next request no longer shows the child-protection appointment
     assert client.get(f"/appointments/{cp.pk}/").status_code == 404
     html = client.get(f"/families/{world['family'].pk}/calendar/").content.decode()
