@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from perhekeskus.demo.generator import DEMO_PASSWORD, generate
+from perhekeskus.demo.generator import generate
 from perhekeskus.people.models import Worker
 
 
@@ -46,6 +46,4 @@ class Command(BaseCommand):
             )
         )
         if not opts["quiet"]:
-            self.stdout.write(f"Demo users (password '{DEMO_PASSWORD}'):")
-            for username, description in counts["users"]:
-                self.stdout.write(f"  {username:20} {description}")
+            self.stdout.write("The demo users: python manage.py demo_users")
