@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "perhekeskus.people",
     "perhekeskus.scheduling",
     "perhekeskus.access",
+    "perhekeskus.intake",
     "axes",
     "mozilla_django_oidc",
     "perhekeskus.demo",
@@ -244,3 +245,15 @@ RESOURCE_VIEW_CHUNK = env.int("RESOURCE_VIEW_CHUNK", default=60)
 # The iCalendar feed covers this window around today.
 ICAL_DAYS_BACK = env.int("ICAL_DAYS_BACK", default=30)
 ICAL_DAYS_AHEAD = env.int("ICAL_DAYS_AHEAD", default=180)
+
+# --- Intake (docs/clocks.md) ----------------------------------------------------------
+# A child-protection social worker's caseload cap (Child Welfare Act s. 13 b).
+CHILD_PROTECTION_CASELOAD_CAP = env.int("CHILD_PROTECTION_CASELOAD_CAP", default=30)
+# The public help button: submissions per client address per window (seconds), and the
+# largest request body accepted. Behind a proxy, set HELP_CLIENT_IP_HEADER (e.g.
+# HTTP_X_FORWARDED_FOR) to the header the proxy sets; the first address in it counts.
+HELP_RATE_LIMIT = env.int("HELP_RATE_LIMIT", default=5)
+HELP_RATE_WINDOW = env.int("HELP_RATE_WINDOW", default=600)
+HELP_LOOKUP_RATE_LIMIT = env.int("HELP_LOOKUP_RATE_LIMIT", default=10)
+HELP_MAX_BODY_BYTES = env.int("HELP_MAX_BODY_BYTES", default=20_000)
+HELP_CLIENT_IP_HEADER = env("HELP_CLIENT_IP_HEADER", default="")

@@ -16,6 +16,16 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     business_id = models.CharField(_("business ID"), max_length=20, blank=True)
+    # The organisation's promise for answering contacts (help button, phone): within this
+    # many working days after the day of contact (1 = the next working day).
+    help_answer_working_days = models.PositiveSmallIntegerField(_("contacts answered within (working days)"), default=1)
+    # Municipalities whose help-button requests this organisation answers.
+    answers_for_municipalities = models.CharField(
+        _("answers help requests of municipalities"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated municipality names."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +72,9 @@ class Service(models.Model):
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("service level"), max_length=20, choices=Level.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    # Child protection: receives child welfare notifications and keeps their statutory
+    # clocks; only its own workers see them (docs/clocks.md).
+    receives_child_welfare_notifications = models.BooleanField(_("receives child welfare notifications"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -1,3 +1,4 @@
+from perhekeskus.intake import policy as intake_policy
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role, roles_of
 from perhekeskus.scheduling import policy
 
@@ -18,5 +19,9 @@ def current_worker(request):
             "break_glass": policy.may_break_glass(user),
             "reviews": has_role(user, MANAGER, ADMINISTRATOR),
             "disclosure_rules": has_role(user, ADMINISTRATOR),
+            "inbox": intake_policy.may_use_inbox(user),
+            "notifications": intake_policy.may_see_notifications(user),
+            "queue": intake_policy.may_see_queue(user),
+            "deadlines": intake_policy.may_see_dashboard(user),
         },
     }

@@ -23,12 +23,14 @@ def visible_families_q(user) -> Q | None:
 
 
 def _relationship_q(worker) -> Q:
-    """Families the worker is named for, or has an appointment with in the access window."""
+    """Families the worker is named for, has an appointment with in the access window, or
+    has an open service need allocated to."""
     named = NamedWorker.objects.filter(policy.naming_in_force(), family_id=OuterRef("pk"), worker=worker)
     appointment = Appointment.objects.filter(
         policy.appointment_window(), family_id=OuterRef("pk"), participants__resource_id=worker.resource_id
     )
-    return Q(Exists(named)) | Q(Exists(appointment))
+    need = policy.open_service_needs().filter(family_id=OuterRef("pk"), worker=worker)
+    return Q(Exists(named)) | Q(Exists(appointment)) | Q(Exists(need))
 
 
 def family_list(*, user) -> QuerySet[Family]:

@@ -163,7 +163,14 @@ def break_glass_in_force() -> Q:
 
 
 BREAK_GLASS = "break_glass"
-RELATIONSHIP_PREFIXES = ("named_worker:", "appointment")
+RELATIONSHIP_PREFIXES = ("named_worker:", "appointment", "service_need")
+
+
+def open_service_needs():
+    """Service needs that make their allocated worker's relationship with the family."""
+    from perhekeskus.intake.models import ServiceNeed
+
+    return ServiceNeed.objects.filter(status__in=[ServiceNeed.Status.ALLOCATED, ServiceNeed.Status.IN_PROGRESS])
 
 
 def family_access_basis(user, family_id: int | None) -> str | None:
@@ -178,6 +185,7 @@ def family_access_basis(user, family_id: int | None) -> str | None:
     - a worker with an appointment with the family (as worker, work pair or invited to
       its network meeting), from ACCESS_DAYS_BEFORE_APPOINTMENT days before it to
       ACCESS_DAYS_AFTER_APPOINTMENT days after it;
+    - a worker to whom one of the family's service needs is allocated, until it closes;
     - an emergency access (break-glass) the user opened with a reason, while in force.
     """
     if family_id is None:
@@ -198,6 +206,8 @@ def family_access_basis(user, family_id: int | None) -> str | None:
             appointment_window(), family_id=family_id, participants__resource_id=me.resource_id
         ).exists():
             return "appointment"
+        if open_service_needs().filter(family_id=family_id, worker=me).exists():
+            return "service_need"
     if (
         user.is_authenticated
         and BreakGlass.objects.filter(break_glass_in_force(), user=user, family_id=family_id).exists()

@@ -41,6 +41,7 @@ from .models import (
     WorkType,
 )
 from .selectors import overlapping
+from .signals import appointment_realised
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_RECURRING_WEEKS = 104
@@ -679,6 +680,7 @@ def appointment_realise(
         appointment.actual_start, appointment.actual_end = s, e
         appointment.save(update_fields=["status", "actual_start", "actual_end", "updated_at"])
         _record(appointment, actor, "realised", _diff(before, _snapshot(appointment)))
+        appointment_realised.send(sender=Appointment, appointment=appointment, actor=actor)
     return appointment
 
 

@@ -23,6 +23,8 @@ from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
 from perhekeskus.flash import flash_errors
+from perhekeskus.intake import policy as intake_policy
+from perhekeskus.intake import selectors as intake_selectors
 from perhekeskus.people import selectors as people_selectors
 from perhekeskus.people.models import Family, Worker
 
@@ -325,7 +327,16 @@ def family_calendar(request, pk: int):
     members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
     named_workers = family.named_workers.filter(end_date__isnull=True).select_related("worker__unit")
     may_record_consent = policy.may_record_consent(request.user, basis)
+    needs = intake_selectors.family_needs(user=request.user, family_id=family.pk, basis=basis)
     _log_family(request, family, basis)
+    if needs:
+        access_log(
+            request=request,
+            action=AccessEvent.Action.LIST,
+            object_type="service_need",
+            objects=[(n.pk, family.pk) for n in needs],
+            basis=basis,
+        )
     if items:
         _log_appointments(request, AccessEvent.Action.LIST, [i["a"] for i in items], basis=basis)
     return render(
@@ -345,6 +356,8 @@ def family_calendar(request, pk: int):
             "consent_form": ConsentForm(members=members) if may_record_consent else None,
             "may_record_consent": may_record_consent,
             "may_see_access_report": policy.may_see_access_report(request.user, basis),
+            "service_needs": needs,
+            "may_record_need": intake_policy.may_record_need(request.user),
         },
     )
 

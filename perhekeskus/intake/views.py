@@ -1,0 +1,775 @@
+"""Intake pages. The public help button (no login) and the staff's inbox, notifications,
+service-need queue and deadline dashboard. Thin: the policy decides, services write,
+selectors read; every view of client data is logged, attempts without a basis too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.access.services import access_log, access_refused
+from perhekeskus.api import validation_error_payload
+from perhekeskus.flash import flash_errors
+from perhekeskus.network.models import Organisation
+from perhekeskus.people import selectors as people_selectors
+from perhekeskus.people.models import Family, Worker
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, SERVICE_GUIDANCE, has_role, scope_q
+from perhekeskus.scheduling import policy as scheduling_policy
+
+from . import clocks, policy, ratelimit, selectors, services
+from .forms import (
+    OTHER_MUNICIPALITY,
+    AllocateForm,
+    AnswerForm,
+    AssessmentForm,
+    CloseForm,
+    ContactForm,
+    DecisionForm,
+    ForwardForm,
+    HelpLookupForm,
+    HelpRequestForm,
+    NeedCloseForm,
+    NeedForm,
+    NotificationForm,
+    UrgencyForm,
+)
+from .models import AnswerBy, ChildWelfareNotification, Contact, ServiceNeed
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, field_messages in validation_error_payload(exc).items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+def _log(request, action, object_type, objects, basis):
+    access_log(request=request, action=action, object_type=object_type, objects=objects, basis=basis)
+
+
+def _basis(user) -> str:
+    return scheduling_policy.list_basis(user)
+
+
+# --- the public help button ------------------------------------------------------------------
+
+SENT_KEY = "help_sent"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def help_request(request):
+    """The help button: a short form, no login, anonymous if the sender wishes."""
+    status = 200
+    if request.method == "POST":
+        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.HELP_MAX_BODY_BYTES:
+            form = HelpRequestForm()
+            form.add_error(None, _("The message is too long. Shorten it to at most 4000 characters and send again."))
+            return render(request, "intake/help_request.html", {"form": form}, status=413)
+        form = HelpRequestForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                form.add_error("website", _("Leave this field empty to send the form."))
+                status = 400
+            elif not ratelimit.hit(request, "help", settings.HELP_RATE_LIMIT, settings.HELP_RATE_WINDOW):
+                form.add_error(
+                    None,
+                    _(
+                        "Many messages have been sent from this connection just now. Your text is kept below: "
+                        "please try again in a few minutes, or call the service guidance."
+                    ),
+                )
+                status = 429
+            else:
+                municipality = "" if data["municipality"] == OTHER_MUNICIPALITY else data["municipality"]
+                try:
+                    contact, secret = services.help_request_submit(
+                        municipality=municipality,
+                        age_group=data["age_group"],
+                        message=data["message"],
+                        answer_by=data["answer_by"],
+                        phone=data["phone"],
+                        email=data["email"],
+                        contact_name=data["contact_name"],
+                        language=get_language() or "fi",
+                    )
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                    status = 400
+                else:
+                    request.session[SENT_KEY] = {
+                        "reference": contact.reference,
+                        "secret": secret,
+                        "due": clocks.due_day(contact.due_at).isoformat(),
+                        "answer_by": contact.answer_by,
+                    }
+                    return redirect("intake:help_sent")
+        else:
+            status = 400
+    else:
+        form = HelpRequestForm()
+    return render(request, "intake/help_request.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_GET
+def help_sent(request):
+    """The receipt, shown once: the reference and, for an anonymous sender, the secret."""
+    sent = request.session.pop(SENT_KEY, None)
+    if not sent:
+        return redirect("intake:help_request")
+    sent["due"] = dt.date.fromisoformat(sent["due"])
+    return render(
+        request, "intake/help_sent.html", {"sent": sent, "anonymous": sent["answer_by"] == AnswerBy.ANONYMOUS}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def help_answer(request):
+    """An anonymous sender reads the answer with the reference and the secret. A POST,
+    so that the codes never stand in an address; tries are rate limited."""
+    form = HelpLookupForm(request.POST or None)
+    contact, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.hit(request, "help_lookup", settings.HELP_LOOKUP_RATE_LIMIT, settings.HELP_RATE_WINDOW):
+            form.add_error(None, _("Too many tries from this connection. Please try again in a few minutes."))
+            status = 429
+        else:
+            contact = services.help_request_lookup(
+                reference=form.cleaned_data["reference"], secret=form.cleaned_data["secret"]
+            )
+            if contact is None:
+                form.add_error(None, _("No message matches these codes. Check the reference and the secret code."))
+                status = 404
+    elif request.method == "POST":
+        status = 400
+    return render(request, "intake/help_answer.html", {"form": form, "contact": contact}, status=status)
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+
+
+def _inbox_user(request):
+    if not policy.may_use_inbox(request.user):
+        raise PermissionDenied
+
+
+def _contact_or_404(request, pk) -> Contact:
+    contact = selectors.contact_for(user=request.user, pk=pk)
+    if contact is None:
+        access_refused(request=request, object_type="contact", object_id=pk)
+        raise Http404
+    return contact
+
+
+def _organisations(user):
+    q = policy.contacts_q(user)
+    qs = Organisation.objects.order_by("name")
+    if q is None:
+        return qs
+    scope = scope_q(user, SERVICE_GUIDANCE, organisation="pk", unit="units")
+    return qs if scope is None else qs.filter(scope).distinct()
+
+
+@login_required
+@require_GET
+def inbox(request):
+    _inbox_user(request)
+    show = request.GET.get("show", "open")
+    if show not in ("open", "closed", "all"):
+        show = "open"
+    contacts = list(selectors.inbox(user=request.user, show=show)[:300])
+    now = timezone.now()
+    for c in contacts:
+        c.clock = clocks.clock_state(c.due_at, c.first_answered_at, now)
+        c.due_day = clocks.due_day(c.due_at)
+    if contacts:
+        _log(request, AccessEvent.Action.LIST, "contact", [(c.pk, c.family_id) for c in contacts], _basis(request.user))
+    return render(request, "intake/inbox.html", {"contacts": contacts, "show": show})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request):
+    if not policy.may_record_concern_report(request.user):
+        raise PermissionDenied
+    organisations = _organisations(request.user) if policy.may_use_inbox(request.user) else Organisation.objects.all()
+    form = ContactForm(request.POST or None, organisations=organisations)
+    if not policy.may_use_inbox(request.user):
+        form.fields["channel"].choices = [("concern_report", _("Concern report"))]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = services.contact_record(
+                actor=request.user,
+                channel=data["channel"],
+                organisation=data["organisation"],
+                message=data["message"],
+                answer_by=data["answer_by"],
+                municipality=data["municipality"],
+                age_group=data["age_group"],
+                phone=data["phone"],
+                email=data["email"],
+                contact_name=data["contact_name"],
+                reporter=data["reporter"],
+                consent_given_by=data["consent_given_by"],
+                received_at=data["received_at"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, AccessEvent.Action.CREATE, "contact", [(contact.pk, None)], _basis(request.user))
+            messages.success(request, _("Contact recorded: %(ref)s.") % {"ref": contact.reference})
+            if policy.may_use_inbox(request.user):
+                return redirect("intake:contact_detail", pk=contact.pk)
+            return redirect("home")
+    return render(request, "intake/contact_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def contact_detail(request, pk: int):
+    _inbox_user(request)
+    contact = _contact_or_404(request, pk)
+    _log(request, AccessEvent.Action.VIEW, "contact", [(contact.pk, contact.family_id)], _basis(request.user))
+    return render(
+        request,
+        "intake/contact_detail.html",
+        {
+            "c": contact,
+            "clock": clocks.clock_state(contact.due_at, contact.first_answered_at),
+            "due_day": clocks.due_day(contact.due_at),
+            "events": contact.events.select_related("actor"),
+            "answer_form": AnswerForm(initial={"answer": contact.public_answer}),
+            "close_form": CloseForm(),
+            "forward_form": ForwardForm(),
+            "closed": contact.status == Contact.Status.CLOSED,
+        },
+    )
+
+
+def _contact_action(request, pk, action):
+    _inbox_user(request)
+    contact = _contact_or_404(request, pk)
+    try:
+        action(contact)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        _log(request, AccessEvent.Action.UPDATE, "contact", [(contact.pk, contact.family_id)], _basis(request.user))
+    return redirect("intake:contact_detail", pk=contact.pk)
+
+
+@login_required
+@require_POST
+def contact_claim(request, pk: int):
+    def act(contact):
+        services.contact_claim(actor=request.user, contact=contact)
+        messages.success(request, _("You are handling this contact."))
+
+    return _contact_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def contact_answer(request, pk: int):
+    def act(contact):
+        services.contact_answer(actor=request.user, contact=contact, answer=request.POST.get("answer", "")[:4000])
+        messages.success(request, _("Answer saved."))
+
+    return _contact_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def contact_close(request, pk: int):
+    def act(contact):
+        form = CloseForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError({k: list(v) for k, v in form.errors.items()})
+        services.contact_close(
+            actor=request.user,
+            contact=contact,
+            outcome=form.cleaned_data["outcome"],
+            service=form.cleaned_data["service"],
+            answer=form.cleaned_data["answer"],
+        )
+        messages.success(request, _("Contact closed."))
+
+    return _contact_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def contact_forward(request, pk: int):
+    _inbox_user(request)
+    contact = _contact_or_404(request, pk)
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("intake:contact_detail", pk=contact.pk)
+    try:
+        notification = services.contact_forward_to_child_protection(
+            actor=request.user,
+            contact=contact,
+            service=form.cleaned_data["service"],
+            family=contact.family,
+            child_details=form.cleaned_data["child_details"],
+            answer=form.cleaned_data["answer"],
+        )
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        _log(request, AccessEvent.Action.UPDATE, "contact", [(contact.pk, contact.family_id)], _basis(request.user))
+        _log(
+            request,
+            AccessEvent.Action.CREATE,
+            "child_welfare_notification",
+            [(notification.pk, notification.family_id)],
+            _basis(request.user),
+        )
+        messages.success(request, _("Forwarded to child protection."))
+    return redirect("intake:contact_detail", pk=contact.pk)
+
+
+def _need_from_form(form) -> dict:
+    d = form.cleaned_data
+    return {
+        "service": d["service"],
+        "work_type": d["work_type"],
+        "person": d["person"],
+        "sessions_per_week": d["sessions_per_week"],
+        "session_minutes": d["session_minutes"],
+        "weeks": d["weeks"],
+        "urgency": d["urgency"],
+        "language": d["language"],
+        "home_visits": d["home_visits"],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_need(request, pk: int):
+    """Turn a contact into a family's service need: find the family (a POST search, so
+    no name stands in an address), then describe the need."""
+    _inbox_user(request)
+    contact = _contact_or_404(request, pk)
+    families, family = [], None
+    q = request.POST.get("q", "").strip()[:100]
+    family_id = request.POST.get("family", "")
+    if family_id.isdigit() and len(family_id) < 18:
+        family = people_selectors.family_list(user=request.user).filter(pk=int(family_id)).first()
+    elif q:
+        families = list(people_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20])
+        if families:
+            _log(request, AccessEvent.Action.LIST, "family", [(f.pk, f.pk) for f in families], _basis(request.user))
+    form = NeedForm(request.POST if family and "service" in request.POST else None, family=family)
+    if family and "service" in request.POST and form.is_valid():
+        try:
+            need = services.contact_to_service_need(
+                actor=request.user, contact=contact, family=family, **_need_from_form(form)
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, AccessEvent.Action.CREATE, "service_need", [(need.pk, family.pk)], _basis(request.user))
+            messages.success(request, _("Service need recorded; it waits in the queue."))
+            return redirect("intake:contact_detail", pk=contact.pk)
+    return render(
+        request,
+        "intake/contact_need.html",
+        {"c": contact, "families": families, "family": family, "q": q, "form": form},
+    )
+
+
+# --- child welfare notifications ------------------------------------------------------------------
+
+
+def _notification_or_404(request, pk) -> ChildWelfareNotification:
+    n = selectors.notification_for(user=request.user, pk=pk)
+    if n is None:
+        access_refused(request=request, object_type="child_welfare_notification", object_id=pk)
+        raise Http404
+    return n
+
+
+def _notification_basis(user) -> str:
+    return "role:administrator" if has_role(user, ADMINISTRATOR) else "service:child_protection"
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    if not policy.may_see_notifications(request.user):
+        raise PermissionDenied
+    show = request.GET.get("show", "open")
+    if show not in ("open", "closed", "all"):
+        show = "open"
+    items = list(selectors.notifications(user=request.user, show=show)[:300])
+    now = timezone.now()
+    for n in items:
+        n.clocks = _notification_clocks(n, now)
+    if items:
+        _log(
+            request,
+            AccessEvent.Action.LIST,
+            "child_welfare_notification",
+            [(n.pk, n.family_id) for n in items],
+            _notification_basis(request.user),
+        )
+    workers = Worker.objects.filter(service__receives_child_welfare_notifications=True, is_active=True).select_related(
+        "service"
+    )
+    q = policy.notifications_q(request.user)
+    if q is not None:
+        workers = workers.filter(service_id__in=policy.notification_service_ids(request.user))
+    return render(
+        request,
+        "intake/notification_list.html",
+        {"items": items, "show": show, "caseloads": selectors.caseloads(workers=workers)},
+    )
+
+
+def _notification_clocks(n, now=None) -> list[dict]:
+    rows = [
+        (_("Urgency"), n.urgency_due_at, n.urgency_assessed_at),
+        (_("Decision"), n.decision_due_at, n.decided_at),
+    ]
+    if n.decision in ("", ChildWelfareNotification.Decision.START_ASSESSMENT):
+        rows.append((_("Assessment"), n.assessment_due_at, n.assessment_completed_at))
+    return [
+        {"label": label, "due": clocks.due_day(due), "done": done, "state": clocks.clock_state(due, done, now)}
+        for label, due, done in rows
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_new(request):
+    if not policy.may_see_notifications(request.user):
+        raise PermissionDenied
+    form = NotificationForm(request.POST or None)
+    ids = policy.notification_service_ids(request.user)
+    if ids is not None:
+        form.fields["service"].queryset = form.fields["service"].queryset.filter(pk__in=ids)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            n = services.notification_record(
+                actor=request.user,
+                service=d["service"],
+                content=d["content"],
+                notifier=d["notifier"],
+                child_details=d["child_details"],
+                notifier_details=d["notifier_details"],
+                reported_urgent=d["reported_urgent"],
+                received_at=d["received_at"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(
+                request,
+                AccessEvent.Action.CREATE,
+                "child_welfare_notification",
+                [(n.pk, None)],
+                _notification_basis(request.user),
+            )
+            messages.success(request, _("Notification recorded. Assess its urgency now."))
+            return redirect("intake:notification_detail", pk=n.pk)
+    return render(request, "intake/notification_form.html", {"form": form})
+
+
+def _cp_workers(n):
+    return Worker.objects.filter(service=n.service, is_active=True).order_by("last_name", "first_name")
+
+
+@login_required
+@require_GET
+def notification_detail(request, pk: int):
+    n = _notification_or_404(request, pk)
+    _log(
+        request,
+        AccessEvent.Action.VIEW,
+        "child_welfare_notification",
+        [(n.pk, n.family_id)],
+        _notification_basis(request.user),
+    )
+    workers = list(_cp_workers(n).select_related("service"))
+    return render(
+        request,
+        "intake/notification_detail.html",
+        {
+            "n": n,
+            "clocks": _notification_clocks(n),
+            "events": n.events.select_related("actor"),
+            "urgency_form": UrgencyForm(),
+            "decision_form": DecisionForm(workers=_cp_workers(n)),
+            "assessment_form": AssessmentForm(),
+            "caseloads": selectors.caseloads(workers=workers),
+        },
+    )
+
+
+def _notification_action(request, pk, act):
+    n = _notification_or_404(request, pk)
+    try:
+        act(n)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        _log(
+            request,
+            AccessEvent.Action.UPDATE,
+            "child_welfare_notification",
+            [(n.pk, n.family_id)],
+            _notification_basis(request.user),
+        )
+        messages.success(request, _("Saved."))
+    return redirect("intake:notification_detail", pk=n.pk)
+
+
+def _form_or_error(form):
+    if not form.is_valid():
+        raise ValidationError({k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
+
+
+@login_required
+@require_POST
+def notification_urgency(request, pk: int):
+    return _notification_action(
+        request,
+        pk,
+        lambda n: services.notification_assess_urgency(
+            actor=request.user, notification=n, is_urgent=_form_or_error(UrgencyForm(request.POST))["is_urgent"]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def notification_decide(request, pk: int):
+    def act(n):
+        data = _form_or_error(DecisionForm(request.POST, workers=_cp_workers(n)))
+        services.notification_decide(
+            actor=request.user, notification=n, decision=data["decision"], worker=data["worker"]
+        )
+
+    return _notification_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def notification_assessment(request, pk: int):
+    return _notification_action(
+        request,
+        pk,
+        lambda n: services.notification_complete_assessment(
+            actor=request.user, notification=n, result=_form_or_error(AssessmentForm(request.POST))["result"]
+        ),
+    )
+
+
+# --- service needs -----------------------------------------------------------------------------------
+
+
+def _need_or_404(request, pk) -> ServiceNeed:
+    """A need in the user's queue or allocated to them, or one shown on the family's page
+    (selectors.family_needs: the same disclosure rules)."""
+    need = selectors.need_for(user=request.user, pk=pk)
+    if need is None:
+        other = ServiceNeed.objects.filter(pk=pk).values_list("family_id", flat=True).first()
+        basis = scheduling_policy.family_access_basis(request.user, other) if other else None
+        if basis and any(n.pk == pk for n in selectors.family_needs(user=request.user, family_id=other, basis=basis)):
+            need = selectors.need_for(user=None, pk=pk)
+    if need is None:
+        access_refused(request=request, object_type="service_need", object_id=pk)
+        raise Http404
+    return need
+
+
+@login_required
+@require_GET
+def queue(request):
+    if not policy.may_see_queue(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", "waiting")
+    if status not in ServiceNeed.Status.values:
+        status = "waiting"
+    needs = list(selectors.queue(user=request.user, status=status)[:300])
+    now = timezone.now()
+    for need in needs:
+        need.waiting_days = selectors.waiting_days(need, now)
+    if needs:
+        _log(
+            request, AccessEvent.Action.LIST, "service_need", [(n.pk, n.family_id) for n in needs], _basis(request.user)
+        )
+    return render(
+        request,
+        "intake/queue.html",
+        {"needs": needs, "status": status, "statuses": ServiceNeed.Status.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_new(request, family_pk: int):
+    """Record a service need on the family's page."""
+    family = get_object_or_404(Family, pk=family_pk)
+    basis = scheduling_policy.family_access_basis(request.user, family.pk)
+    if basis is None:
+        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
+        raise Http404
+    if not policy.may_record_need(request.user):
+        raise PermissionDenied
+    form = NeedForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.service_need_record(
+                actor=request.user, family=family, source=form.cleaned_data["source"], **_need_from_form(form)
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, AccessEvent.Action.CREATE, "service_need", [(need.pk, family.pk)], basis)
+            messages.success(request, _("Service need recorded; it waits in the queue."))
+            return redirect("scheduling:family_calendar", pk=family.pk)
+    return render(request, "intake/need_form.html", {"form": form, "family": family})
+
+
+def _candidates(request, need):
+    """Workers the user may book for: the need's service first."""
+    qs = Worker.objects.filter(is_active=True).select_related("service", "unit")
+    scope = scope_q(request.user, COORDINATOR, ADMINISTRATOR)
+    if scope is not None:
+        qs = qs.filter(scope)
+    return qs.filter(Q(service=need.service) | Q(organisation=need.service.organisation)).order_by(
+        "last_name", "first_name"
+    )
+
+
+@login_required
+@require_GET
+def need_detail(request, pk: int):
+    need = _need_or_404(request, pk)
+    _log(request, AccessEvent.Action.VIEW, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+    may_allocate = need.status == ServiceNeed.Status.WAITING and policy.may_allocate(request.user, need)
+    candidates = list(_candidates(request, need)[:200]) if may_allocate else []
+    for w in candidates:
+        w.caseload = selectors.caseload(w) if selectors.caseload_applies(w) else None
+    return render(
+        request,
+        "intake/need_detail.html",
+        {
+            "need": need,
+            "waiting_days": selectors.waiting_days(need),
+            "events": need.events.select_related("actor"),
+            "appointments": need.appointments.order_by("planned_start")[:60],
+            "allocate_form": AllocateForm(workers=_candidates(request, need)) if may_allocate else None,
+            "candidates": candidates,
+            "cap": settings.CHILD_PROTECTION_CASELOAD_CAP,
+            "close_form": NeedCloseForm() if need.status != ServiceNeed.Status.CLOSED else None,
+            "may_close": need.status != ServiceNeed.Status.CLOSED
+            and (
+                policy.may_allocate(request.user, need)
+                or need.worker_id == getattr(scheduling_policy.own_worker(request.user), "pk", None)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def need_allocate(request, pk: int):
+    need = _need_or_404(request, pk)
+    if not policy.may_allocate(request.user, need):
+        raise PermissionDenied
+    form = AllocateForm(request.POST, workers=_candidates(request, need))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("intake:need_detail", pk=need.pk)
+    d = form.cleaned_data
+    try:
+        appointments = services.service_need_allocate(
+            actor=request.user,
+            need=need,
+            worker=d["worker"],
+            first_start=d["first_start"],
+            weekdays=d["weekdays"],
+            confirm_outside_shift=d["confirm_outside_shift"],
+            confirm_caseload=d["confirm_caseload"],
+        )
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        _log(request, AccessEvent.Action.UPDATE, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+        messages.success(
+            request,
+            _("Allocated to %(name)s: %(n)d visits booked.") % {"name": d["worker"].name, "n": len(appointments)},
+        )
+    return redirect("intake:need_detail", pk=need.pk)
+
+
+@login_required
+@require_POST
+def need_close(request, pk: int):
+    need = _need_or_404(request, pk)
+    me = scheduling_policy.own_worker(request.user)
+    if not (policy.may_allocate(request.user, need) or (me is not None and need.worker_id == me.pk)):
+        raise PermissionDenied
+    form = NeedCloseForm(request.POST)
+    try:
+        services.service_need_close(actor=request.user, need=need, outcome=_form_or_error(form)["outcome"])
+    except ValidationError as exc:
+        flash_errors(request, exc)
+    else:
+        _log(request, AccessEvent.Action.UPDATE, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+        messages.success(request, _("Service need closed."))
+    return redirect("intake:need_detail", pk=need.pk)
+
+
+# --- the deadline dashboard -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def deadlines(request):
+    if not policy.may_see_dashboard(request.user):
+        raise PermissionDenied
+    rows = selectors.deadline_dashboard(user=request.user)
+    if not policy.may_see_notifications(request.user) and not has_role(request.user, "manager", ADMINISTRATOR):
+        rows = [r for r in rows if r["kind"] == clocks.HELP_ANSWER]
+    labels = {
+        clocks.HELP_ANSWER: _("Contacts answered (next working day / promise)"),
+        clocks.CWN_URGENCY: _("Child welfare notifications: urgency assessed immediately"),
+        clocks.CWN_DECISION: _("Child welfare notifications: decision by the 7th working day"),
+        clocks.CWN_ASSESSMENT: _("Service-need assessment finished within 3 months"),
+    }
+    for r in rows:
+        r["label"] = labels[r["kind"]]
+    months = sorted({m["month"] for r in rows for m in r["months"]})
+    for r in rows:
+        by_month = {m["month"]: m for m in r["months"]}
+        r["cells"] = [by_month.get(m) for m in months]
+    waiting = (
+        selectors.queue(user=request.user, status="waiting").count() if policy.may_see_queue(request.user) else None
+    )
+    return render(request, "intake/deadlines.html", {"rows": rows, "months": months, "waiting": waiting})
