@@ -339,6 +339,20 @@ class ServiceNeed(models.Model):
         }
 
 
+EVENT_LABELS = {
+    "received": _("Received"),
+    "claimed": _("Taken to handle"),
+    "answered": _("Answered"),
+    "closed": _("Closed"),
+    "urgency_assessed": _("Urgency assessed"),
+    "decided": _("Decision made"),
+    "assessment_completed": _("Assessment completed"),
+    "recorded": _("Recorded"),
+    "allocated": _("Allocated"),
+    "started": _("First help realised"),
+}
+
+
 class IntakeEvent(models.Model):
     """One step of a contact, a notification or a service need: who, when, what. The
     step's free text stays on its item; the event keeps only the action and its codes."""
@@ -363,3 +377,7 @@ class IntakeEvent(models.Model):
                 name="intake_event_has_subject",
             ),
         ]
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))

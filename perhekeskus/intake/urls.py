@@ -28,6 +28,6 @@ urlpatterns = [
     path("intake/needs/<int:pk>/", views.need_detail, name="need_detail"),
     path("intake/needs/<int:pk>/allocate/", views.need_allocate, name="need_allocate"),
     path("intake/needs/<int:pk>/close/", views.need_close, name="need_close"),
-    path("families/<int:family_pk>/needs/new/", views.need_new, name="need_new"),
+    path("families/<int:pk>/needs/new/", views.need_new, name="need_new"),
     path("intake/deadlines/", views.deadlines, name="deadlines"),
 ]

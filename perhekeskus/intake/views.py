@@ -74,9 +74,10 @@ def help_request(request):
     status = 200
     if request.method == "POST":
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.HELP_MAX_BODY_BYTES:
-            form = HelpRequestForm()
-            form.add_error(None, _("The message is too long. Shorten it to at most 4000 characters and send again."))
-            return render(request, "intake/help_request.html", {"form": form}, status=413)
+            error = _("The message is too long. Shorten it to at most 4000 characters and send again.")
+            return render(
+                request, "intake/help_request.html", {"form": HelpRequestForm(), "page_error": error}, status=413
+            )
         form = HelpRequestForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -629,9 +630,9 @@ def queue(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def need_new(request, family_pk: int):
+def need_new(request, pk: int):
     """Record a service need on the family's page."""
-    family = get_object_or_404(Family, pk=family_pk)
+    family = get_object_or_404(Family, pk=pk)
     basis = scheduling_policy.family_access_basis(request.user, family.pk)
     if basis is None:
         access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)

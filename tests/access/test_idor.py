@@ -13,6 +13,8 @@ from rest_framework.test import APIClient
 
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
 from perhekeskus.access.services import consent_record
+from perhekeskus.intake import services as intake_services
+from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Person
 from perhekeskus.scheduling import services
 
@@ -38,6 +40,21 @@ CLIENT_DATA = {
     "api/appointments/{pk}/history/": ("get", "appointment", 404, True),
     "api/families/{pk}/": ("get", "family", 404, True),
     "api/persons/{pk}/": ("get", "person", 404, True),
+    "families/{pk}/needs/new/": ("get", "family", 404, True),
+    # the inbox is service guidance's: other roles are refused before any lookup
+    "intake/contacts/{pk}/": ("get", "contact", 403, False),
+    "intake/contacts/{pk}/claim/": ("post", "contact", 403, False),
+    "intake/contacts/{pk}/answer/": ("post", "contact", 403, False),
+    "intake/contacts/{pk}/close/": ("post", "contact", 403, False),
+    "intake/contacts/{pk}/forward/": ("post", "contact", 403, False),
+    "intake/contacts/{pk}/need/": ("get", "contact", 403, False),
+    "intake/notifications/{pk}/": ("get", "notification", 404, True),
+    "intake/notifications/{pk}/urgency/": ("post", "notification", 404, True),
+    "intake/notifications/{pk}/decision/": ("post", "notification", 404, True),
+    "intake/notifications/{pk}/assessment/": ("post", "notification", 404, True),
+    "intake/needs/{pk}/": ("get", "service_need", 404, True),
+    "intake/needs/{pk}/allocate/": ("post", "service_need", 404, True),
+    "intake/needs/{pk}/close/": ("post", "service_need", 404, True),
 }
 NOT_CLIENT_DATA = {
     "workers/{pk}/calendar/": ("get", "worker", 200),  # another worker's calendar: busy time only
@@ -96,6 +113,23 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         user=consent.recorded_by, family=family, reason="Kiireellinen tilanne", expires_at=local(2030, 1, 1)
     )
     rule = DisclosureRule.objects.create(target_service=work_type.service, mode="never")
+    organisation = Organisation.objects.create(name="Alue", kind="wellbeing_area", answers_for_municipalities="Varkaus")
+    child_protection = Service.objects.create(
+        organisation=organisation,
+        name="Lastensuojelu",
+        level="specialised",
+        sector="social",
+        receives_child_welfare_notifications=True,
+    )
+    contact = intake_services.contact_record(
+        actor=None, channel="phone", organisation=organisation, message="Salainen huoli", family=family
+    )
+    notification = intake_services.notification_record(
+        actor=None, service=child_protection, family=family, content="Salainen ilmoitus", notifier="police"
+    )
+    need = intake_services.service_need_record(
+        actor=None, family=family, service=work_type.service, work_type=work_type, source="phone"
+    )
     ids = {
         "family": family.pk,
         "appointment": appointment.pk,
@@ -109,6 +143,9 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         "consent": consent.pk,
         "break_glass": grant.pk,
         "disclosure_rule": rule.pk,
+        "contact": contact.pk,
+        "notification": notification.pk,
+        "service_need": need.pk,
     }
     client.force_login(worker_user)
     api = APIClient()
