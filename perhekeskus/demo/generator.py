@@ -47,6 +47,7 @@ from perhekeskus.scheduling.models import (
 from perhekeskus.scheduling.policy import disclosure_mode
 
 from . import catalogue
+from .intake_demo import generate_intake
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 UTC = dt.UTC
@@ -196,6 +197,8 @@ def generate(
         counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
         users = _demo_users(demo_workers)
         _access_demo(rnd, today)
+        say("Intake: contacts, notifications, service needs…")
+        counts.update(generate_intake(rnd, today))
         _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)
