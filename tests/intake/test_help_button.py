@@ -86,13 +86,18 @@ def test_missing_phone_gets_a_clear_error_and_nothing_is_stored(client, region):
     assert Contact.objects.count() == 0
 
 
-def test_error_in_finnish_by_default(client, region, settings):
-    from django.utils import translation
-
-    with translation.override("fi"):
-        response = client.post(URL, form(message=""), HTTP_ACCEPT_LANGUAGE="fi")
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fi", "Anna puhelinnumero tai valitse toinen tapa saada vastaus."),
+        ("sv", "Ange ett telefonnummer eller välj ett annat sätt att få svaret."),
+    ],
+)
+def test_errors_in_the_senders_language(client, region, language, text):
+    client.cookies["django_language"] = language
+    response = client.post(URL, form(answer_by="phone"))
     assert response.status_code == 400
-    assert "Tämä kenttä vaaditaan" in response.content.decode() or "Kerro" in response.content.decode()
+    assert text in response.content.decode()
 
 
 def test_honeypot_refuses_with_a_message_and_stores_nothing(client, region):
