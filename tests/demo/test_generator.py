@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from perhekeskus.access.models import BreakGlass, Consent, DisclosureRule
@@ -107,3 +107,25 @@ def test_the_demo_shows_each_access_rule_at_work():
     assert BreakGlass.objects.filter(reviewed_at__isnull=True).count() == 1
     assert BreakGlass.objects.filter(reviewed_at__isnull=False).count() == 1
     assert RoleAssignment.objects.filter(user__username="jarjestokoordinaattori", organisation__isnull=False).exists()
+
+
+def test_the_demo_shows_intake_in_every_state():
+    from perhekeskus.intake import clocks
+    from perhekeskus.intake.models import ChildWelfareNotification, Contact, ServiceNeed
+
+    counts = generate(seed=1, scale=0.2, today=timezone.localdate(), days_back=75, days_ahead=14, quiet=True)
+    assert counts["contacts"] and counts["notifications"] and counts["service_needs"]
+    now = timezone.now()
+    assert set(Contact.objects.values_list("status", flat=True)) >= {"new", "answered", "closed"}
+    assert set(Contact.objects.values_list("channel", flat=True)) >= {"help_button", "phone", "consultation"}
+    assert Contact.objects.filter(first_answered_at__isnull=True, due_at__lte=now).exists()  # late
+    assert ServiceNeed.objects.filter(status="waiting").exists()
+    assert ServiceNeed.objects.filter(status__in=["allocated", "in_progress"]).exists()
+    assert ServiceNeed.objects.filter(status="closed").exclude(outcome="").exists()
+    assert ChildWelfareNotification.objects.filter(urgency_assessed_at__isnull=True).exists()
+    assert ChildWelfareNotification.objects.filter(decided_at__isnull=False).exists()
+    assert ChildWelfareNotification.objects.filter(decided_at__isnull=True, decision_due_at__lte=now).exists() or (
+        ChildWelfareNotification.objects.filter(decided_at__gt=F("decision_due_at")).exists()
+    )
+    states = {clocks.clock_state(c.due_at, c.first_answered_at, now) for c in Contact.objects.all()}
+    assert clocks.LATE in states and (clocks.DONE_ON_TIME in states)
