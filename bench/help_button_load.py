@@ -188,9 +188,9 @@ def main() -> None:
         "print(','.join(re.search(r'load-(\\d+)', m).group(1) "
         "for m in Contact.objects.values_list('message', flat=True)))"
     )
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", check], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1]
+    shell = [sys.executable, "manage.py", "shell", "-c", check]
+    out = subprocess.run(shell, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = out.stdout.strip().splitlines()[-1]
     stored = {int(x) for x in out.split(",") if x}
     latencies = [s for _n, status, s in results if status == 302]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
