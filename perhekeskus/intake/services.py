@@ -121,32 +121,47 @@ def help_request_submit(
         raise ValidationError(errors)
     received = received_at or timezone.now()
     secret = _code(SECRET_LENGTH) if answer_by == AnswerBy.ANONYMOUS else None
-    for _attempt in range(5):
+    contact = _contact_create(
+        actor=None,
+        secret=secret,
+        channel=Channel.HELP_BUTTON,
+        organisation=organisation,
+        municipality=municipality.strip()[:100],
+        age_group=age_group,
+        message=message.strip(),
+        answer_by=answer_by,
+        phone=phone.strip() if answer_by == AnswerBy.PHONE else "",
+        email=email.strip() if answer_by == AnswerBy.EMAIL else "",
+        contact_name="" if answer_by == AnswerBy.ANONYMOUS else contact_name.strip()[:120],
+        language=language[:8],
+        received_at=received,
+    )
+    return contact, secret
+
+
+def _contact_create(*, actor, secret: str | None = None, **fields) -> Contact:
+    """Write a contact with a fresh reference code and its answer clock, and its
+    "received" event, in one transaction. A reference already taken (one in 10^12)
+    is drawn again."""
+    organisation, received = fields["organisation"], fields["received_at"]
+    due_at = clocks.help_answer_due(received, organisation.help_answer_working_days)
+    for attempt in range(5):
         reference = _code(REFERENCE_LENGTH)
         try:
             with transaction.atomic():
                 contact = Contact.objects.create(
-                    channel=Channel.HELP_BUTTON,
-                    organisation=organisation,
-                    municipality=municipality.strip()[:100],
-                    age_group=age_group,
-                    message=message.strip(),
-                    answer_by=answer_by,
-                    phone=phone.strip() if answer_by == AnswerBy.PHONE else "",
-                    email=email.strip() if answer_by == AnswerBy.EMAIL else "",
-                    contact_name="" if answer_by == AnswerBy.ANONYMOUS else contact_name.strip()[:120],
-                    language=language[:8],
                     reference=reference,
                     secret_hash=secret_hash(reference, secret) if secret else "",
-                    received_at=received,
-                    due_at=clocks.help_answer_due(received, organisation.help_answer_working_days),
+                    due_at=due_at,
+                    recorded_by=_actor(actor),
+                    **fields,
                 )
-                _event(None, "received", contact=contact, channel=Channel.HELP_BUTTON)
-            return contact, secret
+                _event(actor, "received", contact=contact, channel=contact.channel)
+            return contact
         except IntegrityError:
-            # a reference already taken (one in 10^12): draw another
-            continue
-    raise RuntimeError("could not draw a free reference code")
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def help_request_lookup(*, reference: str, secret: str) -> Contact | None:
@@ -195,33 +210,22 @@ def contact_record(
         errors["received_at"] = [_("The time of contact cannot be in the future.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        for _attempt in range(5):
-            try:
-                with transaction.atomic():
-                    contact = Contact.objects.create(
-                        channel=channel,
-                        organisation=organisation,
-                        municipality=municipality.strip()[:100],
-                        age_group=age_group,
-                        message=message.strip(),
-                        answer_by=answer_by if answer_by in AnswerBy.values else AnswerBy.PHONE,
-                        phone=phone.strip(),
-                        email=email.strip(),
-                        contact_name=contact_name.strip(),
-                        reporter=reporter.strip(),
-                        consent_given_by=consent_given_by.strip(),
-                        family=family,
-                        reference=_code(REFERENCE_LENGTH),
-                        received_at=received,
-                        due_at=clocks.help_answer_due(received, organisation.help_answer_working_days),
-                        recorded_by=_actor(actor),
-                    )
-                break
-            except IntegrityError:
-                continue
-        _event(actor, "received", contact=contact, channel=channel)
-    return contact
+    return _contact_create(
+        actor=actor,
+        channel=channel,
+        organisation=organisation,
+        municipality=municipality.strip()[:100],
+        age_group=age_group,
+        message=message.strip(),
+        answer_by=answer_by if answer_by in AnswerBy.values else AnswerBy.PHONE,
+        phone=phone.strip(),
+        email=email.strip(),
+        contact_name=contact_name.strip(),
+        reporter=reporter.strip(),
+        consent_given_by=consent_given_by.strip(),
+        family=family,
+        received_at=received,
+    )
 
 
 def _locked_contact(contact: Contact) -> Contact:

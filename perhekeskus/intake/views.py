@@ -26,7 +26,7 @@ from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Organisation
 from perhekeskus.people import selectors as people_selectors
 from perhekeskus.people.models import Family, Worker
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, SERVICE_GUIDANCE, has_role, scope_q
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, SERVICE_GUIDANCE, has_role, scope_q
 from perhekeskus.scheduling import policy as scheduling_policy
 
 from . import clocks, policy, ratelimit, selectors, services
@@ -52,6 +52,13 @@ from .models import AnswerBy, ChildWelfareNotification, Contact, ServiceNeed
 def _apply_errors(form, exc: ValidationError) -> None:
     for field, field_messages in validation_error_payload(exc).items():
         form.add_error(field if field in form.fields else None, field_messages)
+
+
+def _form_or_error(form) -> dict:
+    """The form's data, or its errors as a ValidationError (flashed like a service's)."""
+    if not form.is_valid():
+        raise ValidationError({k: list(v) for k, v in form.errors.items()})
+    return form.cleaned_data
 
 
 def _log(request, action, object_type, objects, basis):
@@ -298,15 +305,13 @@ def contact_answer(request, pk: int):
 @require_POST
 def contact_close(request, pk: int):
     def act(contact):
-        form = CloseForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError({k: list(v) for k, v in form.errors.items()})
+        data = _form_or_error(CloseForm(request.POST))
         services.contact_close(
             actor=request.user,
             contact=contact,
-            outcome=form.cleaned_data["outcome"],
-            service=form.cleaned_data["service"],
-            answer=form.cleaned_data["answer"],
+            outcome=data["outcome"],
+            service=data["service"],
+            answer=data["answer"],
         )
         messages.success(request, _("Contact closed."))
 
@@ -318,20 +323,15 @@ def contact_close(request, pk: int):
 def contact_forward(request, pk: int):
     _inbox_user(request)
     contact = _contact_or_404(request, pk)
-    form = ForwardForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("intake:contact_detail", pk=contact.pk)
     try:
+        data = _form_or_error(ForwardForm(request.POST))
         notification = services.contact_forward_to_child_protection(
             actor=request.user,
             contact=contact,
-            service=form.cleaned_data["service"],
+            service=data["service"],
             family=contact.family,
-            child_details=form.cleaned_data["child_details"],
-            answer=form.cleaned_data["answer"],
+            child_details=data["child_details"],
+            answer=data["answer"],
         )
     except ValidationError as exc:
         flash_errors(request, exc)
@@ -545,12 +545,6 @@ def _notification_action(request, pk, act):
     return redirect("intake:notification_detail", pk=n.pk)
 
 
-def _form_or_error(form):
-    if not form.is_valid():
-        raise ValidationError({k: list(v) for k, v in form.errors.items()})
-    return form.cleaned_data
-
-
 @login_required
 @require_POST
 def notification_urgency(request, pk: int):
@@ -701,14 +695,8 @@ def need_allocate(request, pk: int):
     need = _need_or_404(request, pk)
     if not policy.may_allocate(request.user, need):
         raise PermissionDenied
-    form = AllocateForm(request.POST, workers=_candidates(request, need))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("intake:need_detail", pk=need.pk)
-    d = form.cleaned_data
     try:
+        d = _form_or_error(AllocateForm(request.POST, workers=_candidates(request, need)))
         appointments = services.service_need_allocate(
             actor=request.user,
             need=need,
@@ -756,7 +744,7 @@ def deadlines(request):
     if not policy.may_see_dashboard(request.user):
         raise PermissionDenied
     rows = selectors.deadline_dashboard(user=request.user)
-    if not policy.may_see_notifications(request.user) and not has_role(request.user, "manager", ADMINISTRATOR):
+    if not policy.may_see_notifications(request.user) and not has_role(request.user, MANAGER, ADMINISTRATOR):
         rows = [r for r in rows if r["kind"] == clocks.HELP_ANSWER]
     labels = {
         clocks.HELP_ANSWER: _("Contacts answered (next working day / promise)"),
