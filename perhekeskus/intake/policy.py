@@ -113,6 +113,12 @@ def may_allocate(user, need) -> bool:
     )
 
 
+def may_close_need(user, need) -> bool:
+    """Whoever may allocate the need, and the worker it is allocated to."""
+    me = scheduling_policy.own_worker(user)
+    return may_allocate(user, need) or (me is not None and need.worker_id == me.pk)
+
+
 def may_record_need(user) -> bool:
     return has_role(user, COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE) or (
         scheduling_policy.own_worker(user) is not None

@@ -25,7 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from perhekeskus.access.models import DisclosureMode
-from perhekeskus.people.models import NamedWorker, Person, Profession, Worker
+from perhekeskus.people.models import Membership, NamedWorker, Person, Profession, Worker
 from perhekeskus.scheduling import policy as scheduling_policy
 
 from . import clocks, policy
@@ -203,6 +203,16 @@ def caseload_children_q(worker: Worker) -> Q:
     return Q(memberships__role=Person.Role.CHILD) & (Q(Exists(named)) | Q(Exists(need)) | Q(Exists(assessment)))
 
 
+def caseload_children(worker: Worker) -> set[int]:
+    return set(Person.objects.filter(caseload_children_q(worker)).values_list("pk", flat=True))
+
+
+def family_children(family_id: int) -> set[int]:
+    return set(
+        Membership.objects.filter(family_id=family_id, role=Person.Role.CHILD).values_list("person_id", flat=True)
+    )
+
+
 def caseload(worker: Worker) -> int:
     return Person.objects.filter(caseload_children_q(worker)).distinct().count()
 
@@ -232,7 +242,8 @@ CLOCKS = (
 
 def _visible(model, user) -> QuerySet:
     if model is Contact:
-        q = None if policy.may_see_dashboard(user) and not policy.may_use_inbox(user) else policy.contacts_q(user)
+        # the inbox's scope for service guidance; counts of all for the other dashboard roles
+        q = policy.contacts_q(user) if policy.may_use_inbox(user) else None
         return _filtered(model.objects.all(), q)
     return model.objects.all()
 

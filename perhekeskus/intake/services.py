@@ -21,7 +21,7 @@ from perhekeskus.people.models import Family, Language, Person, Worker
 from perhekeskus.scheduling import services as scheduling_services
 from perhekeskus.scheduling.models import Appointment, WorkType
 
-from . import clocks
+from . import clocks, selectors
 from .models import (
     AnswerBy,
     Channel,
@@ -537,14 +537,12 @@ class CaseloadExceeded(ValidationError):
 
 
 def _check_caseload(need: ServiceNeed, worker: Worker) -> None:
-    from .selectors import caseload, caseload_applies
-
-    if not caseload_applies(worker):
+    if not selectors.caseload_applies(worker):
         return
-    current = caseload(worker)
-    added = len(caseload_children_of(need.family_id) - caseload_children(worker))
+    children = selectors.caseload_children(worker)
+    current, total = len(children), len(children | selectors.family_children(need.family_id))
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
-    if current + added > cap:
+    if total > cap:
         raise CaseloadExceeded(
             {
                 "worker": [
@@ -552,25 +550,11 @@ def _check_caseload(need: ServiceNeed, worker: Worker) -> None:
                         "%(name)s has %(current)d children as clients; this family would make %(total)d, "
                         "past the legal cap of %(cap)d (Child Welfare Act s. 13 b)."
                     )
-                    % {"name": worker.name, "current": current, "total": current + added, "cap": cap}
+                    % {"name": worker.name, "current": current, "total": total, "cap": cap}
                 ]
             },
             code="caseload",
         )
-
-
-def caseload_children(worker: Worker) -> set[int]:
-    from .selectors import caseload_children_q
-
-    return set(Person.objects.filter(caseload_children_q(worker)).values_list("pk", flat=True))
-
-
-def caseload_children_of(family_id: int) -> set[int]:
-    from perhekeskus.people.models import Membership
-
-    return set(
-        Membership.objects.filter(family_id=family_id, role=Person.Role.CHILD).values_list("person_id", flat=True)
-    )
 
 
 def service_need_allocate(

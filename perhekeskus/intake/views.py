@@ -680,11 +680,7 @@ def need_detail(request, pk: int):
             "candidates": candidates,
             "cap": settings.CHILD_PROTECTION_CASELOAD_CAP,
             "close_form": NeedCloseForm() if need.status != ServiceNeed.Status.CLOSED else None,
-            "may_close": need.status != ServiceNeed.Status.CLOSED
-            and (
-                policy.may_allocate(request.user, need)
-                or need.worker_id == getattr(scheduling_policy.own_worker(request.user), "pk", None)
-            ),
+            "may_close": need.status != ServiceNeed.Status.CLOSED and policy.may_close_need(request.user, need),
         },
     )
 
@@ -721,8 +717,7 @@ def need_allocate(request, pk: int):
 @require_POST
 def need_close(request, pk: int):
     need = _need_or_404(request, pk)
-    me = scheduling_policy.own_worker(request.user)
-    if not (policy.may_allocate(request.user, need) or (me is not None and need.worker_id == me.pk)):
+    if not policy.may_close_need(request.user, need):
         raise PermissionDenied
     form = NeedCloseForm(request.POST)
     try:
