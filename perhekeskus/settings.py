@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "perhekeskus.scheduling",
     "perhekeskus.access",
     "perhekeskus.intake",
+    "perhekeskus.reports",
     "axes",
     "mozilla_django_oidc",
     "perhekeskus.demo",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("perhekeskus.scheduling.urls")),
     path("", include("perhekeskus.access.urls")),
     path("", include("perhekeskus.intake.urls")),
+    path("", include("perhekeskus.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,4 +1,5 @@
 from perhekeskus.intake import policy as intake_policy
+from perhekeskus.reports import policy as reports_policy
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role, roles_of
 from perhekeskus.scheduling import policy
 
@@ -23,5 +24,6 @@ def current_worker(request):
             "notifications": intake_policy.may_see_notifications(user),
             "queue": intake_policy.may_see_queue(user),
             "deadlines": intake_policy.may_see_dashboard(user),
+            "reports": reports_policy.may_see_reports(user),
         },
     }

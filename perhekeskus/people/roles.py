@@ -86,3 +86,16 @@ def role_assign(*, user, role: str, organisation=None, unit=None, granted_by=Non
     )
     user.__dict__.pop("_perhekeskus_scopes", None)
     return assignment
+
+
+def scope_of_roles(user, *roles: str) -> set[int] | None:
+    """The organisations these roles reach as a whole: None when one of them covers the
+    whole region; unit scopes add nothing (they do not reach organisation-level rows)."""
+    orgs: set[int] = set()
+    for role in roles:
+        for org, unit_id in scopes_of(user).get(role, ()):
+            if org is None and unit_id is None:
+                return None
+            if unit_id is None:
+                orgs.add(org)
+    return orgs

@@ -1,0 +1,90 @@
+"""CSV and XLSX of a report table or of drill-down rows. Text that a spreadsheet would
+run as a formula (starting with = + - @, a tab or a carriage return) is written with a
+leading apostrophe, in both formats; XLSX cells are written as text or numbers, never as
+formulas."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .selectors import Table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell_value(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    return safe_text(value)
+
+
+def _rows(table: Table):
+    keys = [c.key for c in table.columns]
+    yield [safe_text(c.label) for c in table.columns]
+    for row in table.rows:
+        yield [_cell_value(row.get(k)) for k in keys]
+    if table.totals:
+        yield [_cell_value(table.totals.get(k)) for k in keys]
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")  # Finnish spreadsheets expect semicolons
+    for row in _rows(table):
+        writer.writerow(["" if v is None else v for v in row])
+    # a byte-order mark so that spreadsheets read the file as UTF-8 (å, ä, ö)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(table: Table, filename: str, title: str, filters: dict[str, str]) -> HttpResponse:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=title[:31] or "report")
+    bold = Font(bold=True)
+    head = WriteOnlyCell(ws, value=safe_text(title))
+    head.font = bold
+    ws.append([head])
+    ws.append([safe_text(", ".join(f"{k}={v}" for k, v in filters.items()))])
+    ws.append([])
+    for i, row in enumerate(_rows(table)):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula
+            if i == 0:
+                cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+    for note in table.notes:
+        ws.append([safe_text(note)])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,1604 @@
+"""Reads of the management reports: every number is computed by the database (one
+aggregate query per report part, whatever the number of appointments), and the same
+functions serve the pages, the exports and the API. docs/metrics.md defines each
+number; the names of the measures here are the names used there.
+
+The unit of work is the *worker-hour*: a ``Participant`` row of a worker (the primary
+worker or the work pair) on an appointment. An appointment done by two workers is two
+worker-hours per hour and costs twice its unit price per hour. Appointment-level counts
+(cancellations, planned vs realised) use the primary worker's row only, so that each
+appointment counts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from perhekeskus.network.models import Service
+from perhekeskus.people.models import NamedWorker
+from perhekeskus.scheduling.models import Appointment, Participant, Shift, WorkClass
+from perhekeskus.scheduling.selectors import Epoch
+
+from . import policy
+from .models import PopulationYear, PurchasedService
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+REALISED, PLANNED, CANCELLED = Appointment.Status.REALISED, Appointment.Status.PLANNED, Appointment.Status.CANCELLED
+WORKER_ROLES = (Participant.Role.PRIMARY, Participant.Role.PAIR)
+CLIENT_WORK = (WorkClass.DIRECT_CLIENT, WorkClass.INDIRECT_CLIENT)
+INTERNAL_WORK = (WorkClass.MEETING, WorkClass.TRAINING, WorkClass.OTHER)
+# Rows a report page shows; exports and the API give every row.
+PAGE_ROWS = 200
+
+
+# --- filters -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a report is computed over. ``start``/``end`` are local days, both included.
+    The first six are the report filters; the rest narrow a drill-down to the rows behind
+    one number."""
+
+    start: dt.date
+    end: dt.date
+    organisation: int | None = None
+    unit: int | None = None
+    service: int | None = None
+    work_type: int | None = None
+    worker: int | None = None
+    group: str = "worker"
+    # drill-down refinements
+    family: str | None = None
+    work_class: tuple[str, ...] = ()
+    reason: str | None = None
+    cancelled_by: str | None = None
+    month: dt.date | None = None
+    level: str | None = None
+    status: str | None = None
+    location: str | None = None
+
+    @property
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        lo = dt.datetime.combine(self.start, dt.time(0), tzinfo=HELSINKI)
+        hi = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), tzinfo=HELSINKI)
+        return lo, hi
+
+    @property
+    def has_worker_filters(self) -> bool:
+        return bool(self.unit or self.work_type or self.worker or self.work_class)
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query parameters (for drill-down and export links)."""
+        out = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        for name in ("organisation", "unit", "service", "work_type", "worker", "family", "reason", "cancelled_by"):
+            if (value := getattr(self, name)) not in (None, ""):
+                out[name] = str(value)
+        for name in ("level", "status", "location"):
+            if value := getattr(self, name):
+                out[name] = value
+        if self.group != "worker":
+            out["group"] = self.group
+        if self.work_class:
+            out["work_class"] = ",".join(self.work_class)
+        if self.month:
+            out["month"] = self.month.strftime("%Y-%m")
+        return out
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """This calendar year up to today."""
+    today = today or timezone.localdate()
+    return today.replace(month=1, day=1), today
+
+
+# --- result shape ----------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, key (pseudonymous family key), int, hours, eur, pct, num, month
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[dict]
+    totals: dict | None = None
+    # which column labels the chart's x axis, which columns are its series
+    chart: dict | None = None
+    notes: list[str] = field(default_factory=list)
+    # (family id, family id) of the families the rows name, for the access log
+    families: list[tuple[int, int]] = field(default_factory=list)
+
+
+# --- expressions -----------------------------------------------------------------------
+
+
+def _hours(end, start):
+    return Cast(Epoch(end) - Epoch(start), FloatField()) / Value(3600.0)
+
+
+PLANNED_HOURS = _hours("end", "start")  # on Participant: the appointment's planned time
+ACTUAL_HOURS = _hours("appointment__actual_end", "appointment__actual_start")
+PRICE = Cast("appointment__unit_price", FloatField())
+Q_REALISED = Q(appointment__status=REALISED)
+Q_ACTIVE = ~Q(appointment__status=CANCELLED)
+Q_OPEN = Q(appointment__status=PLANNED)
+
+
+def _sum(expr, q: Q | None = None):
+    return Coalesce(Sum(expr, filter=q, output_field=FloatField()), Value(0.0), output_field=FloatField())
+
+
+def measures(*names: str) -> dict:
+    """The named aggregates over worker-hour rows (docs/metrics.md)."""
+    all_measures = {
+        "realised_hours": lambda: _sum(ACTUAL_HOURS, Q_REALISED),
+        "booked_hours": lambda: _sum(PLANNED_HOURS, Q_ACTIVE),
+        "open_hours": lambda: _sum(PLANNED_HOURS, Q_OPEN),
+        "realised_cost": lambda: _sum(ACTUAL_HOURS * PRICE, Q_REALISED),
+        "open_cost": lambda: _sum(PLANNED_HOURS * PRICE, Q_OPEN),
+        "worker_visits": lambda: Count("pk", filter=Q_ACTIVE),
+        "appointments": lambda: Count("appointment_id", distinct=True, filter=Q_ACTIVE),
+        "realised_appointments": lambda: Count("appointment_id", distinct=True, filter=Q_REALISED),
+        "families": lambda: Count("appointment__family_id", distinct=True, filter=Q_REALISED),
+    }
+    return {name: all_measures[name]() for name in names}
+
+
+def _round(row: dict, digits: int = 2) -> dict:
+    return {k: round(v, digits) if isinstance(v, float) else v for k, v in row.items()}
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+# --- the rows every report starts from ----------------------------------------------
+
+
+def work_rows(user, f: Filters, *, period: bool = True) -> QuerySet[Participant]:
+    """Worker-hour rows of the period within the user's scope and the filters."""
+    qs = Participant.objects.filter(role__in=WORKER_ROLES)
+    if period:
+        lo, hi = f.bounds
+        qs = qs.filter(start__gte=lo, start__lt=hi)
+    if (scope := policy.worker_scope_q(user)) is not None:
+        qs = qs.filter(scope)
+    simple = {
+        "resource__worker__organisation_id": f.organisation,
+        "resource__worker__unit_id": f.unit,
+        "resource__worker__id": f.worker,
+        "appointment__work_type__service_id": f.service,
+        "appointment__work_type_id": f.work_type,
+        "appointment__family__key": f.family,
+        "appointment__cancellation_reason": f.reason,
+        "appointment__cancelled_by": f.cancelled_by,
+        "appointment__work_type__service__level": f.level,
+        "appointment__status": f.status,
+        "appointment__location_kind": f.location,
+    }
+    qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+    if f.work_class:
+        qs = qs.filter(appointment__work_type__work_class__in=f.work_class)
+    if f.month:
+        lo = dt.datetime.combine(f.month.replace(day=1), dt.time(0), tzinfo=HELSINKI)
+        nxt = (f.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        hi = dt.datetime.combine(nxt, dt.time(0), tzinfo=HELSINKI)
+        qs = qs.filter(start__gte=lo, start__lt=hi)
+    return qs
+
+
+def appointment_rows(user, f: Filters) -> QuerySet[Participant]:
+    """One row per appointment: the primary worker's."""
+    return work_rows(user, f).filter(role=Participant.Role.PRIMARY)
+
+
+def purchase_rows(user, f: Filters) -> QuerySet[PurchasedService]:
+    """Purchases whose start date is in the period, of the purchasing organisations in the
+    user's scope. Filters purchases do not carry (unit, worker, work type, work class)
+    leave none: they are own work only."""
+    if f.has_worker_filters:
+        return PurchasedService.objects.none()
+    qs = PurchasedService.objects.filter(start_date__gte=f.start, start_date__lte=f.end)
+    if (scope := policy.organisation_scope_q(user, "purchaser_id")) is not None:
+        qs = qs.filter(scope)
+    simple = {
+        "purchaser_id": f.organisation,
+        "service_id": f.service,
+        "family__key": f.family,
+        "service__level": f.level,
+    }
+    return qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+
+
+def shift_rows(user, f: Filters) -> QuerySet[Shift]:
+    lo, hi = f.bounds
+    qs = Shift.objects.filter(start__gte=lo, start__lt=hi)
+    if (scope := policy.worker_scope_q(user, prefix="worker__")) is not None:
+        qs = qs.filter(scope)
+    simple = {"worker__organisation_id": f.organisation, "worker__unit_id": f.unit, "worker_id": f.worker}
+    return qs.filter(**{k: v for k, v in simple.items() if v})
+
+
+def _worker_label(row: dict, prefix: str = "resource__worker__") -> str:
+    return f"{row[prefix + 'last_name']} {row[prefix + 'first_name']}"
+
+
+GROUPS = {
+    # group -> (fields on Participant, fields on Shift, label)
+    "worker": (
+        (
+            "resource__worker__id",
+            "resource__worker__last_name",
+            "resource__worker__first_name",
+            "resource__worker__unit__name",
+        ),
+        ("worker_id",),
+    ),
+    "unit": (
+        ("resource__worker__unit_id", "resource__worker__unit__name", "resource__worker__organisation__name"),
+        ("worker__unit_id",),
+    ),
+    "organisation": (
+        ("resource__worker__organisation_id", "resource__worker__organisation__name"),
+        ("worker__organisation_id",),
+    ),
+}
+
+
+def _group_key(group: str, row: dict):
+    return row[GROUPS[group][0][0]]
+
+
+def _group_row(group: str, row: dict) -> dict:
+    if group == "worker":
+        return {
+            "name": _worker_label(row),
+            "unit": row["resource__worker__unit__name"],
+            "_drill": {"worker": row["resource__worker__id"]},
+        }
+    if group == "unit":
+        return {
+            "name": row["resource__worker__unit__name"],
+            "unit": row["resource__worker__organisation__name"],
+            "_drill": {"unit": row["resource__worker__unit_id"]},
+        }
+    return {
+        "name": row["resource__worker__organisation__name"],
+        "unit": "",
+        "_drill": {"organisation": row["resource__worker__organisation_id"]},
+    }
+
+
+def _group_columns(group: str) -> list[Column]:
+    if group == "worker":
+        return [Column("name", _("Worker")), Column("unit", _("Unit"))]
+    if group == "unit":
+        return [Column("name", _("Unit")), Column("unit", _("Organisation"))]
+    return [Column("name", _("Organisation"))]
+
+
+def _shift_hours_by(user, f: Filters, group: str) -> dict:
+    key = GROUPS[group][1][0]
+    return {
+        r[key]: r["hours"]
+        for r in shift_rows(user, f).values(key).annotate(hours=_sum(_hours("end", "start"))).order_by()
+    }
+
+
+# --- the eleven reports --------------------------------------------------------------
+
+
+def family_hours(user, f: Filters) -> Table:
+    """1. Worker-hours per family."""
+    rows = (
+        work_rows(user, f)
+        .filter(appointment__family__isnull=False)
+        .values("appointment__family_id", "appointment__family__key")
+        .annotate(
+            **measures("realised_hours", "open_hours", "appointments", "realised_appointments"),
+            workers=Count("resource_id", distinct=True, filter=Q_ACTIVE),
+        )
+        .order_by("-realised_hours", "appointment__family__key")
+    )
+    out, families = [], []
+    for r in rows:
+        families.append((r["appointment__family_id"], r["appointment__family_id"]))
+        out.append(
+            _round(
+                {
+                    "family": r["appointment__family__key"],
+                    "realised_hours": r["realised_hours"],
+                    "open_hours": r["open_hours"],
+                    "appointments": r["appointments"],
+                    "realised_appointments": r["realised_appointments"],
+                    "workers": r["workers"],
+                    "_drill": {"family": r["appointment__family__key"]},
+                }
+            )
+        )
+    totals = _round(
+        work_rows(user, f)
+        .filter(appointment__family__isnull=False)
+        .aggregate(**measures("realised_hours", "open_hours", "appointments", "realised_appointments"))
+    )
+    totals["family"] = _("%(n)d families") % {"n": len(out)}
+    return Table(
+        columns=[
+            Column("family", _("Family key"), "key"),
+            Column("realised_hours", _("Realised hours"), "hours"),
+            Column("open_hours", _("Planned hours not yet realised"), "hours"),
+            Column("appointments", _("Appointments"), "int"),
+            Column("realised_appointments", _("Realised appointments"), "int"),
+            Column("workers", _("Workers"), "int"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={
+            "type": "bar",
+            "label": "family",
+            "series": ["realised_hours", "open_hours"],
+            "stacked": True,
+            "top": 30,
+        },
+        families=families,
+    )
+
+
+def family_cost(user, f: Filters) -> Table:
+    """2. Cost per family: own work at the booked unit prices plus purchased services."""
+    own = {
+        r["appointment__family_id"]: r
+        for r in work_rows(user, f)
+        .filter(appointment__family__isnull=False)
+        .values("appointment__family_id", "appointment__family__key")
+        .annotate(**measures("realised_cost", "open_cost", "realised_hours"))
+        .order_by()
+    }
+    bought = {
+        r["family_id"]: r
+        for r in purchase_rows(user, f)
+        .values("family_id", "family__key")
+        .annotate(purchased=Sum(Cast("amount", FloatField())), purchases=Count("pk"))
+        .order_by()
+    }
+    out = []
+    for family_id in own.keys() | bought.keys():
+        o, b = own.get(family_id, {}), bought.get(family_id, {})
+        key = o.get("appointment__family__key") or b.get("family__key")
+        own_cost, purchased = o.get("realised_cost", 0.0), b.get("purchased", 0.0) or 0.0
+        out.append(
+            _round(
+                {
+                    "family": key,
+                    "realised_hours": o.get("realised_hours", 0.0),
+                    "own_cost": own_cost,
+                    "purchased": purchased,
+                    "total": own_cost + purchased,
+                    "open_cost": o.get("open_cost", 0.0),
+                    "_drill": {"family": key},
+                    "_id": family_id,
+                }
+            )
+        )
+    out.sort(key=lambda r: (-r["total"], r["family"]))
+    totals = _round(
+        {
+            "family": _("%(n)d families") % {"n": len(out)},
+            "realised_hours": sum(r["realised_hours"] for r in out),
+            "own_cost": sum(r["own_cost"] for r in out),
+            "purchased": sum(r["purchased"] for r in out),
+            "total": sum(r["total"] for r in out),
+            "open_cost": sum(r["open_cost"] for r in out),
+        }
+    )
+    return Table(
+        columns=[
+            Column("family", _("Family key"), "key"),
+            Column("realised_hours", _("Realised hours"), "hours"),
+            Column("own_cost", _("Own work (EUR)"), "eur"),
+            Column("purchased", _("Purchased services (EUR)"), "eur"),
+            Column("total", _("Total (EUR)"), "eur"),
+            Column("open_cost", _("Planned, not yet realised (EUR)"), "eur"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "family", "series": ["own_cost", "purchased"], "stacked": True, "top": 30},
+        families=[(r.pop("_id"), 0) for r in out],
+    )
+
+
+def worker_work_type(user, f: Filters) -> Table:
+    """3. Per worker and per work type."""
+    rows = (
+        work_rows(user, f)
+        .values(
+            "resource__worker__id",
+            "resource__worker__last_name",
+            "resource__worker__first_name",
+            "appointment__work_type_id",
+            "appointment__work_type__name",
+            "appointment__work_type__work_class",
+        )
+        .annotate(**measures("worker_visits", "booked_hours", "realised_hours", "realised_cost"))
+        .order_by(
+            "resource__worker__last_name",
+            "resource__worker__first_name",
+            "resource__worker__id",
+            "appointment__work_type__name",
+        )
+    )
+    classes = dict(WorkClass.choices)
+    out = [
+        _round(
+            {
+                "worker": _worker_label(r),
+                "work_type": r["appointment__work_type__name"],
+                "work_class": str(classes.get(r["appointment__work_type__work_class"], "")),
+                "appointments": r["worker_visits"],
+                "booked_hours": r["booked_hours"],
+                "realised_hours": r["realised_hours"],
+                "realised_cost": r["realised_cost"],
+                "_drill": {"worker": r["resource__worker__id"], "work_type": r["appointment__work_type_id"]},
+            }
+        )
+        for r in rows
+    ]
+    totals = _round(
+        work_rows(user, f).aggregate(**measures("worker_visits", "booked_hours", "realised_hours", "realised_cost"))
+    )
+    totals["appointments"] = totals.pop("worker_visits")
+    by_class = (
+        work_rows(user, f)
+        .values("appointment__work_type__work_class")
+        .annotate(**measures("booked_hours"))
+        .order_by("appointment__work_type__work_class")
+    )
+    return Table(
+        columns=[
+            Column("worker", _("Worker")),
+            Column("work_type", _("Work type")),
+            Column("work_class", _("Work class")),
+            Column("appointments", _("Appointments"), "int"),
+            Column("booked_hours", _("Booked hours"), "hours"),
+            Column("realised_hours", _("Realised hours"), "hours"),
+            Column("realised_cost", _("Realised cost (EUR)"), "eur"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={
+            "type": "doughnut",
+            "labels": [str(classes.get(r["appointment__work_type__work_class"], "")) for r in by_class],
+            "data": [round(r["booked_hours"], 2) for r in by_class],
+            "title": _("Booked hours by work class"),
+        },
+    )
+
+
+def cancellations(user, f: Filters) -> Table:
+    """4. Cancelled appointments by reason and by who cancelled."""
+    base = appointment_rows(user, f)
+    total = base.count()
+    late = Q(appointment__cancelled_at__gt=F("start") - dt.timedelta(hours=24))
+    rows = (
+        base.filter(appointment__status=CANCELLED)
+        .values("appointment__cancellation_reason", "appointment__cancelled_by")
+        .annotate(
+            cancelled=Count("pk"),
+            late=Count("pk", filter=late),
+            hours=_sum(PLANNED_HOURS),
+        )
+        .order_by("-cancelled", "appointment__cancellation_reason", "appointment__cancelled_by")
+    )
+    from perhekeskus.scheduling.models import CancellationReason, CancelledBy
+
+    reasons, parties = dict(CancellationReason.choices), dict(CancelledBy.choices)
+    out = [
+        _round(
+            {
+                "reason": str(
+                    reasons.get(r["appointment__cancellation_reason"], r["appointment__cancellation_reason"])
+                ),
+                "cancelled_by": str(parties.get(r["appointment__cancelled_by"], "")) or "–",
+                "cancelled": r["cancelled"],
+                "share": _share(r["cancelled"], total),
+                "late": r["late"],
+                "hours": r["hours"],
+                "_drill": {
+                    "reason": r["appointment__cancellation_reason"],
+                    "cancelled_by": r["appointment__cancelled_by"],
+                    "status": CANCELLED,
+                },
+            }
+        )
+        for r in rows
+    ]
+    n = sum(r["cancelled"] for r in out)
+    totals = _round(
+        {
+            "reason": _("All cancellations"),
+            "cancelled": n,
+            "share": _share(n, total),
+            "late": sum(r["late"] for r in out),
+            "hours": sum(r["hours"] for r in out),
+        }
+    )
+    return Table(
+        columns=[
+            Column("reason", _("Reason")),
+            Column("cancelled_by", _("Cancelled by")),
+            Column("cancelled", _("Cancelled"), "int"),
+            Column("share", _("Share of all appointments (%)"), "pct"),
+            Column("late", _("Cancelled less than 24 h before"), "int"),
+            Column("hours", _("Booked hours lost"), "hours"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "reason", "series": ["cancelled"], "horizontal": True},
+        notes=[_("%(n)d appointments in the period and scope, cancelled or not.") % {"n": total}],
+    )
+
+
+def realised_client_work(user, f: Filters) -> Table:
+    """5. Realised client work by month and work class."""
+    qs = work_rows(user, f).filter(Q_REALISED, appointment__work_type__work_class__in=CLIENT_WORK)
+    rows = (
+        qs.annotate(month=TruncMonth("start", tzinfo=HELSINKI))
+        .values("month", "appointment__work_type__work_class")
+        .annotate(**measures("realised_hours", "realised_appointments", "families"))
+        .order_by("month", "appointment__work_type__work_class")
+    )
+    classes = dict(WorkClass.choices)
+    out = []
+    for r in rows:
+        month = _local_month(r["month"])
+        out.append(
+            _round(
+                {
+                    "month": month,
+                    "work_class": str(classes[r["appointment__work_type__work_class"]]),
+                    "realised_appointments": r["realised_appointments"],
+                    "realised_hours": r["realised_hours"],
+                    "families": r["families"],
+                    "_drill": {
+                        "month": month,
+                        "work_class": (r["appointment__work_type__work_class"],),
+                        "status": REALISED,
+                    },
+                }
+            )
+        )
+    totals = _round(qs.aggregate(**measures("realised_hours", "realised_appointments", "families")))
+    totals["month"] = _("Period")
+    return Table(
+        columns=[
+            Column("month", _("Month"), "month"),
+            Column("work_class", _("Work class")),
+            Column("realised_appointments", _("Realised appointments"), "int"),
+            Column("realised_hours", _("Realised hours"), "hours"),
+            Column("families", _("Families"), "int"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "month", "pivot": "work_class", "value": "realised_hours", "stacked": True},
+    )
+
+
+def planned_vs_realised(user, f: Filters) -> Table:
+    """6. Planned vs realised duration of realised appointments, per work type."""
+    qs = (
+        appointment_rows(user, f)
+        .filter(Q_REALISED)
+        .alias(
+            diff_s=(Epoch("appointment__actual_end") - Epoch("appointment__actual_start"))
+            - (Epoch("end") - Epoch("start"))
+        )
+    )
+    diff = ACTUAL_HOURS - PLANNED_HOURS
+    measures_ = {
+        "realised": Count("pk"),
+        "planned_hours": _sum(PLANNED_HOURS),
+        "actual_hours": _sum(ACTUAL_HOURS),
+        "shorter": Count("pk", filter=Q(diff_s__lt=0)),
+        "longer": Count("pk", filter=Q(diff_s__gt=0)),
+        "difference": _sum(diff),
+    }
+    rows = (
+        qs.values("appointment__work_type_id", "appointment__work_type__name")
+        .annotate(**measures_)
+        .order_by("appointment__work_type__name")
+    )
+
+    def shape(r, name, drill):
+        return _round(
+            {
+                "work_type": name,
+                "realised": r["realised"],
+                "planned_hours": r["planned_hours"],
+                "actual_hours": r["actual_hours"],
+                "difference": r["difference"],
+                "mean_difference_min": (60.0 * r["difference"] / r["realised"]) if r["realised"] else None,
+                "shorter": r["shorter"],
+                "longer": r["longer"],
+                "_drill": drill,
+            },
+            1,
+        )
+
+    out = [
+        shape(r, r["appointment__work_type__name"], {"work_type": r["appointment__work_type_id"], "status": REALISED})
+        for r in rows
+    ]
+    totals = shape(qs.aggregate(**measures_), _("All work types"), None)
+    return Table(
+        columns=[
+            Column("work_type", _("Work type")),
+            Column("realised", _("Realised appointments"), "int"),
+            Column("planned_hours", _("Planned hours"), "hours"),
+            Column("actual_hours", _("Realised hours"), "hours"),
+            Column("difference", _("Difference (h)"), "hours"),
+            Column("mean_difference_min", _("Mean difference (min)"), "num"),
+            Column("shorter", _("Shorter than planned"), "int"),
+            Column("longer", _("Longer than planned"), "int"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "work_type", "series": ["planned_hours", "actual_hours"]},
+    )
+
+
+def meeting_share(user, f: Filters) -> Table:
+    """7. Share of working time in meetings, training and other internal work."""
+    group = f.group if f.group in GROUPS else "unit"
+    fields = GROUPS[group][0]
+    shift_hours = _shift_hours_by(user, f, group)
+    is_class = {c: Q(appointment__work_type__work_class=c) & Q_ACTIVE for c in INTERNAL_WORK}
+    rows = (
+        work_rows(user, f)
+        .values(*fields)
+        .annotate(
+            meeting=_sum(PLANNED_HOURS, is_class[WorkClass.MEETING]),
+            training=_sum(PLANNED_HOURS, is_class[WorkClass.TRAINING]),
+            other=_sum(PLANNED_HOURS, is_class[WorkClass.OTHER]),
+            booked=_sum(PLANNED_HOURS, Q_ACTIVE),
+        )
+        .order_by(*fields[1:], fields[0])
+    )
+    out = []
+    for r in rows:
+        shift = shift_hours.get(_group_key(group, r), 0.0)
+        internal = r["meeting"] + r["training"] + r["other"]
+        g = _group_row(group, r)
+        g["_drill"] = {**g["_drill"], "work_class": INTERNAL_WORK}
+        out.append(
+            _round(
+                {
+                    **g,
+                    "shift_hours": shift,
+                    "meeting": r["meeting"],
+                    "training": r["training"],
+                    "other": r["other"],
+                    "internal": internal,
+                    "share_of_shift": _share(internal, shift),
+                    "share_of_booked": _share(internal, r["booked"]),
+                }
+            )
+        )
+    totals = _round(
+        {
+            "name": _("Total"),
+            **{k: sum(r[k] for r in out) for k in ("shift_hours", "meeting", "training", "other", "internal")},
+        }
+    )
+    totals["share_of_shift"] = _share(totals["internal"], totals["shift_hours"])
+    booked_all = work_rows(user, f).aggregate(**measures("booked_hours"))["booked_hours"]
+    totals["share_of_booked"] = _share(totals["internal"], booked_all)
+    return Table(
+        columns=[
+            *_group_columns(group),
+            Column("shift_hours", _("Shift hours"), "hours"),
+            Column("meeting", _("Meetings (h)"), "hours"),
+            Column("training", _("Training (h)"), "hours"),
+            Column("other", _("Other internal work (h)"), "hours"),
+            Column("internal", _("Internal work in all (h)"), "hours"),
+            Column("share_of_shift", _("Share of shift hours (%)"), "pct"),
+            Column("share_of_booked", _("Share of booked hours (%)"), "pct"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "name", "series": ["share_of_shift"], "horizontal": True, "top": 40},
+    )
+
+
+def population_children(year: int) -> tuple[int | None, int | None]:
+    """Children (0-18) of every municipality in the population table for ``year``, or
+    the latest earlier year the table has: (children, year used)."""
+    used = PopulationYear.objects.filter(year__lte=year).aggregate(y=Max("year"))["y"]
+    if used is None:
+        return None, None
+    rows = PopulationYear.objects.filter(year=used).aggregate(
+        n=Sum(F("age_0_6") + F("age_7_12") + F("age_13_15") + F("age_16_18"))
+    )
+    return rows["n"], used
+
+
+def _per_1000(count: int | None, children: int | None) -> float | None:
+    return round(1000.0 * count / children, 1) if children and count is not None else None
+
+
+def client_counts(user, f: Filters) -> Table:
+    """8. Client counts: families and persons with realised work, per service."""
+    qs = work_rows(user, f).filter(Q_REALISED)
+    agg = {
+        "families": Count("appointment__family_id", distinct=True),
+        "persons": Count("appointment__persons", distinct=True),
+        "realised_appointments": Count("appointment_id", distinct=True),
+    }
+    children, year = population_children(f.end.year)
+    rows = (
+        qs.values(
+            "appointment__work_type__service_id",
+            "appointment__work_type__service__name",
+            "appointment__work_type__service__organisation__name",
+        )
+        .annotate(**agg)
+        .order_by("-families", "appointment__work_type__service__name")
+    )
+    out = [
+        {
+            "service": r["appointment__work_type__service__name"],
+            "organisation": r["appointment__work_type__service__organisation__name"],
+            "families": r["families"],
+            "persons": r["persons"],
+            "realised_appointments": r["realised_appointments"],
+            "families_per_1000": _per_1000(r["families"], children),
+            "_drill": {"service": r["appointment__work_type__service_id"], "status": REALISED},
+        }
+        for r in rows
+    ]
+    totals = qs.aggregate(**agg)
+    totals |= {
+        "service": _("All services (each family once)"),
+        "families_per_1000": _per_1000(totals["families"], children),
+    }
+    notes = []
+    if children:
+        notes.append(
+            _("Per 1,000 children: %(children)d children aged 0-18 in the population table, year %(year)d.")
+            % {"children": children, "year": year}
+        )
+    else:
+        notes.append(_("No population table for this year: rates per 1,000 children are not shown."))
+    return Table(
+        columns=[
+            Column("service", _("Service")),
+            Column("organisation", _("Organisation")),
+            Column("families", _("Families"), "int"),
+            Column("persons", _("Persons"), "int"),
+            Column("realised_appointments", _("Realised appointments"), "int"),
+            Column("families_per_1000", _("Families per 1,000 children"), "num"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "service", "series": ["families"], "horizontal": True, "top": 40},
+        notes=notes,
+    )
+
+
+def workload(user, f: Filters) -> Table:
+    """9. Workload distribution and the resource situation."""
+    group = f.group if f.group in GROUPS else "worker"
+    fields = GROUPS[group][0]
+    shift_hours = _shift_hours_by(user, f, group)
+    rows = {
+        _group_key(group, r): r
+        for r in work_rows(user, f)
+        .values(*fields)
+        .annotate(
+            **measures("booked_hours", "realised_hours", "open_hours"),
+            families=Count("appointment__family_id", distinct=True, filter=Q_ACTIVE),
+        )
+        .order_by()
+    }
+    # workers (units, organisations) with shifts but no bookings are part of the picture
+    missing = set(shift_hours) - set(rows)
+    if missing:
+        from perhekeskus.people.models import Worker
+
+        lookup = {"worker": "id", "unit": "unit_id", "organisation": "organisation_id"}[group]
+        wf = [p.removeprefix("resource__worker__") for p in fields]
+        for w in Worker.objects.filter(**{f"{lookup}__in": missing}).values(*wf).order_by().distinct():
+            r = {f"resource__worker__{k}": v for k, v in w.items()}
+            rows[_group_key(group, r)] = r | {
+                "booked_hours": 0.0,
+                "realised_hours": 0.0,
+                "open_hours": 0.0,
+                "families": 0,
+            }
+    out = []
+    for key, r in rows.items():
+        shift = shift_hours.get(key, 0.0)
+        out.append(
+            _round(
+                {
+                    **_group_row(group, r),
+                    "shift_hours": shift,
+                    "booked_hours": r["booked_hours"],
+                    "realised_hours": r["realised_hours"],
+                    "free_hours": max(shift - r["booked_hours"], 0.0),
+                    "utilisation": _share(r["booked_hours"], shift),
+                    "families": r["families"],
+                }
+            )
+        )
+    out.sort(key=lambda r: (-(r["utilisation"] or 0), r["name"]))
+    totals = _round(
+        {
+            "name": _("Total"),
+            **{k: sum(r[k] for r in out) for k in ("shift_hours", "booked_hours", "realised_hours", "free_hours")},
+        }
+    )
+    totals["utilisation"] = _share(totals["booked_hours"], totals["shift_hours"])
+    return Table(
+        columns=[
+            *_group_columns(group),
+            Column("shift_hours", _("Shift hours"), "hours"),
+            Column("booked_hours", _("Booked hours"), "hours"),
+            Column("realised_hours", _("Realised hours"), "hours"),
+            Column("free_hours", _("Free hours"), "hours"),
+            Column("utilisation", _("Utilisation (%)"), "pct"),
+            Column("families", _("Families"), "int"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={"type": "bar", "label": "name", "series": ["utilisation"], "horizontal": True, "top": 40},
+    )
+
+
+def visits_travel(user, f: Filters) -> Table:
+    """10. Client visit times and travel times."""
+    group = f.group if f.group in GROUPS else "worker"
+    fields = GROUPS[group][0]
+    home = (
+        Q(appointment__location_kind=Appointment.LocationKind.CLIENT_HOME)
+        & Q_REALISED
+        & Q(appointment__work_type__work_class__in=CLIENT_WORK)
+    )
+    other = (
+        ~Q(appointment__location_kind=Appointment.LocationKind.CLIENT_HOME)
+        & Q_REALISED
+        & Q(appointment__work_type__work_class__in=CLIENT_WORK)
+    )
+    travel = Q(appointment__work_type__work_class=WorkClass.TRAVEL) & Q_ACTIVE
+    agg = {
+        "home_visits": Count("pk", filter=home),
+        "home_visit_hours": _sum(ACTUAL_HOURS, home),
+        "other_visits": Count("pk", filter=other),
+        "other_visit_hours": _sum(ACTUAL_HOURS, other),
+        "travel_hours": _sum(PLANNED_HOURS, travel),
+    }
+    rows = work_rows(user, f).values(*fields).annotate(**agg).order_by(*fields[1:], fields[0])
+
+    def shape(r, head):
+        return _round(
+            {
+                **head,
+                "home_visits": r["home_visits"],
+                "home_visit_hours": r["home_visit_hours"],
+                "mean_visit_min": 60.0 * r["home_visit_hours"] / r["home_visits"] if r["home_visits"] else None,
+                "other_visits": r["other_visits"],
+                "other_visit_hours": r["other_visit_hours"],
+                "travel_hours": r["travel_hours"],
+                "travel_per_home_visit_min": 60.0 * r["travel_hours"] / r["home_visits"] if r["home_visits"] else None,
+            },
+            1,
+        )
+
+    out = [shape(r, _group_row(group, r)) for r in rows if r["home_visits"] or r["other_visits"] or r["travel_hours"]]
+    totals = shape(work_rows(user, f).aggregate(**agg), {"name": _("Total")})
+    return Table(
+        columns=[
+            *_group_columns(group),
+            Column("home_visits", _("Home visits"), "int"),
+            Column("home_visit_hours", _("Home visit hours"), "hours"),
+            Column("mean_visit_min", _("Mean home visit (min)"), "num"),
+            Column("other_visits", _("Other client appointments"), "int"),
+            Column("other_visit_hours", _("Their hours"), "hours"),
+            Column("travel_hours", _("Travel hours"), "hours"),
+            Column("travel_per_home_visit_min", _("Travel per home visit (min)"), "num"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={
+            "type": "bar",
+            "label": "name",
+            "series": ["home_visit_hours", "travel_hours"],
+            "stacked": True,
+            "horizontal": True,
+            "top": 40,
+        },
+    )
+
+
+def own_vs_purchased(user, f: Filters) -> Table:
+    """11. Own work vs purchased services, per service (family-specific budgeting)."""
+    own = {
+        r["appointment__work_type__service_id"]: r
+        for r in work_rows(user, f)
+        .filter(appointment__family__isnull=False)
+        .values("appointment__work_type__service_id")
+        .annotate(
+            **measures("realised_hours", "realised_cost"),
+            families=Count("appointment__family_id", distinct=True, filter=Q_REALISED),
+        )
+        .order_by()
+    }
+    bought = {
+        r["service_id"]: r
+        for r in purchase_rows(user, f)
+        .values("service_id")
+        .annotate(
+            purchased=Sum(Cast("amount", FloatField())),
+            purchases=Count("pk"),
+            purchased_families=Count("family_id", distinct=True),
+        )
+        .order_by()
+    }
+    services = {
+        s.pk: s for s in Service.objects.filter(pk__in=own.keys() | bought.keys()).select_related("organisation")
+    }
+    levels = dict(Service.Level.choices)
+    out = []
+    for pk, s in services.items():
+        o, b = own.get(pk, {}), bought.get(pk, {})
+        own_cost, purchased = o.get("realised_cost", 0.0), b.get("purchased") or 0.0
+        out.append(
+            _round(
+                {
+                    "service": s.name,
+                    "organisation": s.organisation.name,
+                    "level": str(levels[s.level]),
+                    "own_hours": o.get("realised_hours", 0.0),
+                    "own_cost": own_cost,
+                    "purchases": b.get("purchases", 0),
+                    "purchased": purchased,
+                    "total": own_cost + purchased,
+                    "purchased_share": _share(purchased, own_cost + purchased),
+                    "_drill": {"service": pk},
+                }
+            )
+        )
+    out.sort(key=lambda r: (-r["total"], r["service"]))
+    totals = _round(
+        {
+            "service": _("Total"),
+            **{k: sum(r[k] for r in out) for k in ("own_hours", "own_cost", "purchases", "purchased", "total")},
+        }
+    )
+    totals["purchased_share"] = _share(totals["purchased"], totals["total"])
+    return Table(
+        columns=[
+            Column("service", _("Service")),
+            Column("organisation", _("Organisation")),
+            Column("level", _("Service level")),
+            Column("own_hours", _("Own realised hours"), "hours"),
+            Column("own_cost", _("Own work (EUR)"), "eur"),
+            Column("purchases", _("Purchases"), "int"),
+            Column("purchased", _("Purchased (EUR)"), "eur"),
+            Column("total", _("Total (EUR)"), "eur"),
+            Column("purchased_share", _("Purchased share (%)"), "pct"),
+        ],
+        rows=out,
+        totals=totals,
+        chart={
+            "type": "bar",
+            "label": "service",
+            "series": ["own_cost", "purchased"],
+            "stacked": True,
+            "horizontal": True,
+            "top": 30,
+        },
+    )
+
+
+def _local_month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value, HELSINKI) if timezone.is_aware(value) else value).date().replace(day=1)
+    return value.replace(day=1)
+
+
+# --- drill-down ------------------------------------------------------------------------
+
+
+def drill_rows(user, f: Filters) -> QuerySet[Participant]:
+    """The worker-hour rows behind a number, newest first, with what a drill-down page
+    and its export show (docs/metrics.md: the same filters as the number)."""
+    return (
+        work_rows(user, f)
+        .annotate(
+            planned_hours=PLANNED_HOURS,
+            actual_hours=Case(When(Q_REALISED, then=ACTUAL_HOURS), default=None, output_field=FloatField()),
+        )
+        .values(
+            "pk",
+            "role",
+            "start",
+            "end",
+            "planned_hours",
+            "actual_hours",
+            "appointment_id",
+            "appointment__status",
+            "appointment__unit_price",
+            "appointment__location_kind",
+            "appointment__address",
+            "appointment__cancellation_reason",
+            "appointment__cancelled_by",
+            "appointment__family_id",
+            "appointment__family__key",
+            "appointment__family__address_protected",
+            "appointment__work_type__name",
+            "appointment__work_type__service__name",
+            "resource__worker__id",
+            "resource__worker__first_name",
+            "resource__worker__last_name",
+            "resource__worker__organisation_id",
+            "resource__worker__unit_id",
+            "resource__worker__unit__name",
+        )
+        .order_by("-start", "-pk")
+    )
+
+
+def purchase_list(user, f: Filters | None = None) -> QuerySet[PurchasedService]:
+    """Purchases the user may see: of the purchasing organisations in the report scope."""
+    qs = PurchasedService.objects.select_related("purchaser", "provider", "service", "family")
+    if f is not None:
+        qs = purchase_rows(user, replace(f, unit=None, worker=None, work_type=None, work_class=()))
+    elif (scope := policy.organisation_scope_q(user, "purchaser_id")) is not None:
+        qs = qs.filter(scope)
+    return qs.select_related("purchaser", "provider", "service", "family").order_by("-start_date", "-pk")
+
+
+def named_worker_share(family_ids_q: QuerySet, role: str, on: dt.date) -> int:
+    """How many of these families have a named worker of this role in force on ``on``."""
+    return (
+        NamedWorker.objects.filter(family_id__in=family_ids_q, role=role, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("family_id")
+        .distinct()
+        .count()
+    )
+
+
+# --- family-centre metrics (seeds/002) -------------------------------------------------
+
+
+def _days(end, start):
+    return Cast(Epoch(end) - Epoch(start), FloatField()) / Value(86400.0)
+
+
+def _needs(user, f: Filters):
+    from perhekeskus.intake.models import ServiceNeed
+
+    qs = ServiceNeed.objects.all()
+    if (scope := policy.organisation_scope_q(user, "service__organisation_id")) is not None:
+        qs = qs.filter(scope)
+    simple = {
+        "service__organisation_id": f.organisation,
+        "service_id": f.service,
+        "work_type_id": f.work_type,
+        "worker_id": f.worker,
+        "worker__unit_id": f.unit,
+    }
+    return qs.filter(**{k: v for k, v in simple.items() if v})
+
+
+def _contacts(user, f: Filters):
+    """Contacts of the answering organisations in scope; none when a filter names what a
+    contact does not have (unit, worker, service, work type)."""
+    from perhekeskus.intake.models import Contact
+
+    if f.has_worker_filters or f.service:
+        return Contact.objects.none()
+    lo, hi = f.bounds
+    qs = Contact.objects.filter(received_at__gte=lo, received_at__lt=hi)
+    if (scope := policy.organisation_scope_q(user, "organisation_id")) is not None:
+        qs = qs.filter(scope)
+    return qs.filter(organisation_id=f.organisation) if f.organisation else qs
+
+
+def _notifications(user, f: Filters):
+    from perhekeskus.intake.models import ChildWelfareNotification
+
+    if f.has_worker_filters:
+        return ChildWelfareNotification.objects.none()
+    qs = ChildWelfareNotification.objects.all()
+    if (scope := policy.organisation_scope_q(user, "service__organisation_id")) is not None:
+        qs = qs.filter(scope)
+    simple = {"service__organisation_id": f.organisation, "service_id": f.service}
+    return qs.filter(**{k: v for k, v in simple.items() if v})
+
+
+def metrics(user, f: Filters) -> Table:
+    """The seeds/002 metrics the data supports, for the period (docs/metrics.md)."""
+    from perhekeskus.intake import clocks
+    from perhekeskus.intake.models import Channel, ChildWelfareNotification, ServiceNeed
+
+    lo, hi = f.bounds
+    children, year = population_children(f.end.year)
+    rows: list[dict] = []
+
+    def add(key, label, value, unit="", basis=None, per_1000=False, report=None):
+        rows.append(
+            {
+                "key": key,
+                "metric": label,
+                "value": round(value, 1) if isinstance(value, float) else value,
+                "unit": unit,
+                "basis": basis,
+                "per_1000": _per_1000(value, children) if per_1000 and isinstance(value, int) else None,
+                "_report": report,
+            }
+        )
+
+    served = work_rows(user, f).filter(Q_REALISED, appointment__family__isnull=False)
+    n_families = served.values("appointment__family_id").distinct().count()
+    add(
+        "families_served",
+        _("Families served (client count)"),
+        n_families,
+        basis=None,
+        per_1000=True,
+        report="client_counts",
+    )
+    n_persons = served.filter(appointment__persons__isnull=False).values("appointment__persons").distinct().count()
+    add("persons_served", _("Persons named on realised appointments"), n_persons, per_1000=True, report="client_counts")
+
+    multi = (
+        served.values("appointment__family_id")
+        .annotate(services=Count("appointment__work_type__service_id", distinct=True))
+        .filter(services__gte=2)
+    )
+    n_multi = multi.count()
+    add("multi_service", _("Multi-service clienthoods (families in 2 or more services)"), n_multi, per_1000=True)
+    multi_ids = multi.values("appointment__family_id")
+    with_responsible = named_worker_share(multi_ids, NamedWorker.Role.RESPONSIBLE_WORKER, f.end)
+    add(
+        "responsible_named",
+        _("Multi-service families with a responsible worker named"),
+        _share(with_responsible, n_multi),
+        "%",
+        basis=f"{with_responsible}/{n_multi}",
+    )
+    with_own = named_worker_share(served.values("appointment__family_id"), NamedWorker.Role.OWN_WORKER, f.end)
+    add(
+        "own_worker_named",
+        _("Families served with an own worker named"),
+        _share(with_own, n_families),
+        "%",
+        basis=f"{with_own}/{n_families}",
+    )
+
+    per_worker = list(
+        served.values("resource_id")
+        .annotate(n=Count("appointment__family_id", distinct=True))
+        .values_list("n", flat=True)
+    )
+    add(
+        "families_per_worker",
+        _("Families per worker (mean over workers with realised client work)"),
+        (sum(per_worker) / len(per_worker)) if per_worker else None,
+        basis=_("%(workers)d workers, highest %(max)d")
+        % {"workers": len(per_worker), "max": max(per_worker, default=0)},
+        report="workload",
+    )
+
+    multi_agency = appointment_rows(user, f).filter(Q_REALISED)
+    n_realised = multi_agency.count()
+    n_multi_agency = multi_agency.filter(
+        Exists(
+            Participant.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
+                resource__worker__organisation_id=OuterRef("resource__worker__organisation_id")
+            )
+        )
+    ).count()
+    add(
+        "multi_agency",
+        _("Multi-agency work: realised appointments with a work pair from another organisation"),
+        n_multi_agency,
+        basis=_("of %(n)d realised appointments (%(share)s %%)")
+        % {"n": n_realised, "share": _share(n_multi_agency, n_realised)},
+    )
+
+    # intake: waiting, first contact, clienthood, deadlines
+    needs = _needs(user, f)
+    started = needs.filter(first_help_at__gte=lo, first_help_at__lt=hi).aggregate(
+        n=Count("pk"), days=Avg(_days("first_help_at", "received_at"))
+    )
+    add(
+        "waiting_time",
+        _("Waiting time to service: days from first contact to first realised help"),
+        started["days"],
+        _("days"),
+        basis=_("%(n)d needs whose help began in the period") % {"n": started["n"]},
+    )
+    now = timezone.now()
+    waiting = needs.filter(status=ServiceNeed.Status.WAITING).aggregate(
+        n=Count("pk"), days=Avg(_days(Value(now), "received_at"))
+    )
+    add(
+        "waiting_now",
+        _("Service needs waiting now"),
+        waiting["n"],
+        basis=_("waited %(days)s days on average so far")
+        % {"days": round(waiting["days"], 1) if waiting["days"] is not None else "–"},
+        report=None,
+    )
+    closed = needs.filter(closed_at__gte=lo, closed_at__lt=hi)
+    length = closed.filter(first_help_at__isnull=False).aggregate(
+        n=Count("pk"), days=Avg(_days("closed_at", "first_help_at"))
+    )
+    add(
+        "clienthood_length",
+        _("Length of clienthood: days from first realised help to closing"),
+        length["days"],
+        _("days"),
+        basis=_("%(n)d needs closed in the period after help began") % {"n": length["n"]},
+    )
+    outcomes = dict(ServiceNeed.Outcome.choices)
+    for r in closed.values("outcome").annotate(n=Count("pk")).order_by("outcome"):
+        add(
+            f"closed_{r['outcome']}",
+            _("Clienthoods closed: %(outcome)s") % {"outcome": outcomes.get(r["outcome"], r["outcome"])},
+            r["n"],
+        )
+
+    contacts = _contacts(user, f)
+    first = contacts.aggregate(
+        n=Count("pk"),
+        answered=Count("pk", filter=Q(first_answered_at__isnull=False)),
+        on_time=Count("pk", filter=Q(first_answered_at__lt=F("due_at"))),
+        hours=Avg(_days("first_answered_at", "received_at") * Value(24.0)),
+    )
+    add(
+        "contacts",
+        _("Contacts received (help button, phone, walk-in, consultations, concern reports)"),
+        first["n"],
+        per_1000=True,
+    )
+    channels = dict(Channel.choices)
+    for r in contacts.values("channel").annotate(n=Count("pk")).order_by("channel"):
+        add(
+            f"contacts_{r['channel']}",
+            _("Contacts: %(channel)s") % {"channel": channels.get(r["channel"], r["channel"])},
+            r["n"],
+        )
+    add(
+        "time_to_contact",
+        _("Time to first answer to a contact"),
+        first["hours"],
+        _("hours"),
+        basis=_("%(n)d answered") % {"n": first["answered"]},
+    )
+    add(
+        "contacts_on_time",
+        _("Contacts answered within the promise"),
+        _share(first["on_time"], first["n"]),
+        "%",
+        basis=f"{first['on_time']}/{first['n']}",
+    )
+
+    notes = _notifications(user, f)
+    add(
+        "notifications",
+        _("Child welfare notifications received"),
+        notes.filter(received_at__gte=lo, received_at__lt=hi).count(),
+        per_1000=True,
+    )
+    labels = {
+        clocks.CWN_URGENCY: _("Statutory deadline met: urgency assessed immediately"),
+        clocks.CWN_DECISION: _("Statutory deadline met: decision by the 7th working day"),
+        clocks.CWN_ASSESSMENT: _("Statutory deadline met: assessment within 3 months"),
+    }
+    for kind, due, done, applies in (
+        (clocks.CWN_URGENCY, "urgency_due_at", "urgency_assessed_at", Q()),
+        (clocks.CWN_DECISION, "decision_due_at", "decided_at", Q()),
+        (
+            clocks.CWN_ASSESSMENT,
+            "assessment_due_at",
+            "assessment_completed_at",
+            Q(decision=ChildWelfareNotification.Decision.START_ASSESSMENT),
+        ),
+    ):
+        # items whose due moment falls in the period and that are done or already due
+        due_in = notes.filter(applies, **{f"{due}__gt": lo, f"{due}__lte": hi}).filter(
+            Q(**{f"{done}__isnull": False}) | Q(**{f"{due}__lte": now})
+        )
+        c = due_in.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(**{f"{done}__lt": F(due)})))
+        add(f"deadline_{kind}", labels[kind], _share(c["on_time"], c["n"]), "%", basis=f"{c['on_time']}/{c['n']}")
+
+    add(
+        "visitors",
+        _("Meeting-place visitor counts"),
+        None,
+        basis=_("not recorded yet: the service catalogue does not hold visits"),
+    )
+
+    return Table(
+        columns=[
+            Column("metric", _("Metric")),
+            Column("value", _("Value"), "num"),
+            Column("unit", _("Unit")),
+            Column("basis", _("Basis")),
+            Column("per_1000", _("Per 1,000 children"), "num"),
+        ],
+        rows=rows,
+        notes=[
+            _("Per 1,000 children: %(children)d children aged 0-18 in the population table, year %(year)d.")
+            % {"children": children, "year": year}
+            if children
+            else _("No population table for this year: rates per 1,000 children are not shown.")
+        ],
+    )
+
+
+# --- lifecycle (seeds/003) -------------------------------------------------------------
+
+MONTH_SECONDS = 2629746  # an average Gregorian month: 365.2425 / 12 days
+QUARTERS = 8  # months 0-23 in quarters, then 24 and later
+
+
+def _dialect_sql(vendor: str):
+    if vendor == "postgresql":
+        return {
+            "epoch": lambda x: f"EXTRACT(EPOCH FROM {x})",
+            "year": lambda x: f"EXTRACT(YEAR FROM ({x}) AT TIME ZONE 'Europe/Helsinki')",
+        }
+    return {
+        "epoch": lambda x: f"CAST(strftime('%%s', {x}) AS INTEGER)",
+        "year": lambda x: f"django_datetime_extract('year', {x}, 'Europe/Helsinki', 'UTC')",
+    }
+
+
+def _first_contact_sql() -> str:
+    from perhekeskus.intake.models import ChildWelfareNotification, Contact, ServiceNeed
+
+    a, n, c, w = (m._meta.db_table for m in (Appointment, ServiceNeed, Contact, ChildWelfareNotification))
+    return f"""
+        SELECT family_id, MIN(t) AS first_at FROM (
+            SELECT family_id, planned_start AS t FROM {a} WHERE family_id IS NOT NULL AND status <> 'cancelled'
+            UNION ALL SELECT family_id, received_at FROM {n}
+            UNION ALL SELECT family_id, received_at FROM {c} WHERE family_id IS NOT NULL
+            UNION ALL SELECT family_id, received_at FROM {w} WHERE family_id IS NOT NULL
+        ) AS contacts GROUP BY family_id"""  # noqa: S608 (table names; no values)
+
+
+def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
+    """Cost per family by time since the family's first contact, by cohort (the year of
+    the first contact) and service level; and the share of each cohort that reached a
+    specialised-level service within 24 months. Cohort: families whose first contact is in
+    the period and who have own work or purchases within the user's scope."""
+    from django.db import connection
+
+    today = today or timezone.localdate()
+    sql = _dialect_sql(connection.vendor)
+    lo, hi = f.bounds
+    costs = (
+        work_rows(user, replace(f, start=dt.date(1900, 1, 1), end=dt.date(2200, 1, 1)))
+        .filter(Q_REALISED, appointment__family__isnull=False)
+        .values(fid=F("appointment__family_id"), t=F("start"), lvl=F("appointment__work_type__service__level"))
+        .annotate(cost=ACTUAL_HOURS * PRICE)
+        .order_by()
+    )
+    bought = (
+        purchase_rows(user, replace(f, start=dt.date(1900, 1, 1), end=dt.date(2200, 1, 1)))
+        .values(fid=F("family_id"), t=Cast("start_date", output_field=DateTimeField()), lvl=F("service__level"))
+        .annotate(cost=Cast("amount", FloatField()))
+        .order_by()
+    )
+    c_sql, c_params = costs.query.sql_with_params()
+    b_sql, b_params = bought.query.sql_with_params()
+    month_index = f"CAST(({sql['epoch']('c.t')} - {sql['epoch']('fc.first_at')}) / {MONTH_SECONDS} AS INTEGER)"
+    query = f"""
+        WITH fc AS ({_first_contact_sql()}),
+        c AS ({c_sql} UNION ALL {b_sql}),
+        cohort AS (
+            SELECT fc.family_id, fc.first_at, {sql["year"]("fc.first_at")} AS cohort
+            FROM fc WHERE fc.first_at >= %s AND fc.first_at < %s
+              AND fc.family_id IN (SELECT fid FROM c)
+        ),
+        rows AS (
+            SELECT cohort.cohort, cohort.family_id, c.lvl, c.cost,
+                   CASE WHEN c.t < cohort.first_at THEN 0 ELSE {month_index.replace("fc.", "cohort.")} END AS m
+            FROM cohort JOIN c ON c.fid = cohort.family_id
+        )
+        SELECT cohort, lvl, CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END AS q, SUM(cost),
+               COUNT(DISTINCT CASE WHEN lvl = 'specialised' AND m < 24 THEN family_id END)
+        FROM rows GROUP BY cohort, lvl, CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END
+    """  # noqa: S608 (ORM-compiled SQL and constants; values go as parameters)
+    size_query = f"""
+        WITH fc AS ({_first_contact_sql()}), c AS ({c_sql} UNION ALL {b_sql})
+        SELECT {sql["year"]("fc.first_at")} AS cohort, COUNT(*), MAX(fc.first_at)
+        FROM fc WHERE fc.first_at >= %s AND fc.first_at < %s AND fc.family_id IN (SELECT fid FROM c)
+        GROUP BY {sql["year"]("fc.first_at")}
+    """  # noqa: S608 (as above)
+    reach_query = f"""
+        WITH fc AS ({_first_contact_sql()}), c AS ({c_sql} UNION ALL {b_sql})
+        SELECT {sql["year"]("fc.first_at")} AS cohort, COUNT(DISTINCT fc.family_id)
+        FROM fc JOIN c ON c.fid = fc.family_id
+        WHERE fc.first_at >= %s AND fc.first_at < %s AND c.lvl = 'specialised'
+          AND {sql["epoch"]("c.t")} - {sql["epoch"]("fc.first_at")} < {24 * MONTH_SECONDS}
+        GROUP BY {sql["year"]("fc.first_at")}
+    """  # noqa: S608 (as above)
+    params = (*c_params, *b_params)
+    bounds = connection.ops.adapt_datetimefield_value(lo), connection.ops.adapt_datetimefield_value(hi)
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, *bounds))
+        cells = cursor.fetchall()
+        cursor.execute(size_query, (*params, *bounds))
+        sizes = {int(r[0]): (r[1], r[2]) for r in cursor.fetchall()}
+        cursor.execute(reach_query, (*params, *bounds))
+        reached = {int(r[0]): r[1] for r in cursor.fetchall()}
+    levels = dict(Service.Level.choices)
+    grid: dict[tuple[int, str], dict] = {}
+    for cohort, lvl, q, cost, _spec in cells:
+        cohort = int(cohort)
+        row = grid.setdefault((cohort, lvl), {f"q{i}": 0.0 for i in range(QUARTERS + 1)})
+        row[f"q{int(q)}"] += float(cost or 0.0)
+    out = []
+    for (cohort, lvl), cells_ in sorted(grid.items()):
+        families = sizes.get(cohort, (0, None))[0]
+        out.append(
+            _round(
+                {
+                    "cohort": cohort,
+                    "level": str(levels.get(lvl, lvl)),
+                    "families": families,
+                    **{k: v / families if families else 0.0 for k, v in cells_.items()},
+                    "total": sum(cells_.values()) / families if families else 0.0,
+                    "_drill": None,
+                }
+            )
+        )
+    reach_rows = []
+    for cohort, (families, _last) in sorted(sizes.items()):
+        complete = dt.date(cohort + 2, 12, 31) < today
+        reach_rows.append(
+            {
+                "cohort": cohort,
+                "families": families,
+                "reached": reached.get(cohort, 0),
+                "share": _share(reached.get(cohort, 0), families),
+                "complete": complete,
+            }
+        )
+    quarter_cols = [
+        Column(f"q{i}", _("months %(a)d-%(b)d") % {"a": 3 * i, "b": 3 * i + 2}, "eur") for i in range(QUARTERS)
+    ] + [Column(f"q{QUARTERS}", _("24 months and later"), "eur")]
+    table = Table(
+        columns=[
+            Column("cohort", _("Cohort (year of first contact)"), "int"),
+            Column("level", _("Service level")),
+            Column("families", _("Families in cohort"), "int"),
+            *quarter_cols,
+            Column("total", _("All (EUR per family)"), "eur"),
+        ],
+        rows=out,
+        chart={
+            "type": "line",
+            "lifecycle": True,
+            "series": [c.key for c in quarter_cols],
+            "labels": [c.label for c in quarter_cols],
+        },
+        notes=[
+            _(
+                "Average cost per family of the cohort (own realised work and purchases), "
+                "by months since the first contact."
+            ),
+        ],
+    )
+    table.reach = reach_rows  # type: ignore[attr-defined]
+    return table
+
+
+def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) -> tuple[Table, int]:
+    """The rows behind a number as a table (page, export and API alike) and how many
+    there are. A family is named by its key only; an address is shown only to those who
+    plan the worker's visits and never for a family with an address non-disclosure
+    order."""
+    from perhekeskus.scheduling.models import CancellationReason
+
+    qs = drill_rows(user, f)
+    total = qs.count()
+    if limit is not None:
+        qs = qs[offset : offset + limit]
+    statuses, reasons = dict(Appointment.Status.choices), dict(CancellationReason.choices)
+    locations, roles = dict(Appointment.LocationKind.choices), dict(Participant.Role.choices)
+    out, families = [], []
+    for r in qs:
+        start = timezone.localtime(r["start"], HELSINKI)
+        family_id = r["appointment__family_id"]
+        if family_id:
+            families.append((r["appointment_id"], family_id))
+        address = ""
+        if r["appointment__address"]:
+            if r["appointment__family__address_protected"]:
+                address = _("(address non-disclosure)")
+            elif policy.may_see_addresses(
+                user, organisation_id=r["resource__worker__organisation_id"], unit_id=r["resource__worker__unit_id"]
+            ):
+                address = r["appointment__address"]
+        hours = r["actual_hours"] if r["actual_hours"] is not None else r["planned_hours"]
+        out.append(
+            _round(
+                {
+                    "date": start.date(),
+                    "time": f"{start:%H:%M}–{timezone.localtime(r['end'], HELSINKI):%H:%M}",
+                    "worker": _worker_label(r),
+                    "role": str(roles[r["role"]]),
+                    "unit": r["resource__worker__unit__name"],
+                    "work_type": r["appointment__work_type__name"],
+                    "service": r["appointment__work_type__service__name"],
+                    "family": r["appointment__family__key"] or "",
+                    "status": str(statuses[r["appointment__status"]]),
+                    "reason": str(reasons.get(r["appointment__cancellation_reason"], "")),
+                    "planned_hours": r["planned_hours"],
+                    "actual_hours": r["actual_hours"],
+                    "unit_price": float(r["appointment__unit_price"]),
+                    "cost": (hours or 0.0) * float(r["appointment__unit_price"])
+                    if r["appointment__status"] != CANCELLED
+                    else 0.0,
+                    "location": str(locations[r["appointment__location_kind"]]),
+                    "address": address,
+                }
+            )
+        )
+    table = Table(
+        columns=[
+            Column("date", _("Date")),
+            Column("time", _("Time")),
+            Column("worker", _("Worker")),
+            Column("role", _("As")),
+            Column("unit", _("Unit")),
+            Column("work_type", _("Work type")),
+            Column("service", _("Service")),
+            Column("family", _("Family key"), "key"),
+            Column("status", _("Status")),
+            Column("reason", _("Cancellation reason")),
+            Column("planned_hours", _("Planned hours"), "hours"),
+            Column("actual_hours", _("Realised hours"), "hours"),
+            Column("unit_price", _("Unit price (EUR/h)"), "eur"),
+            Column("cost", _("Cost (EUR)"), "eur"),
+            Column("location", _("Location")),
+            Column("address", _("Address")),
+        ],
+        rows=out,
+        families=families,
+    )
+    return table, total

@@ -1,0 +1,99 @@
+"""Writes of the reports context: recording and correcting purchased services. Every
+rule is checked here (pages and API both call these), with errors in the user's
+language; a purchase is saved whole or not at all."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from perhekeskus.people.models import Family, Membership
+
+from . import policy
+from .models import PurchasedService
+
+FIELDS = (
+    "purchaser",
+    "provider",
+    "service",
+    "start_date",
+    "end_date",
+    "units",
+    "unit",
+    "unit_price",
+    "lump_sum",
+    "invoice_reference",
+)
+
+
+def _validate(user, data: dict) -> tuple[dict, Family | None]:
+    errors: dict[str, list[str]] = {}
+    purchaser, provider, service = data.get("purchaser"), data.get("provider"), data.get("service")
+    if purchaser is not None and not policy.may_record_for(user, purchaser.pk):
+        errors["purchaser"] = [_("You do not record purchases of this organisation.")]
+    if purchaser is not None and provider is not None and purchaser.pk == provider.pk:
+        errors["provider"] = [_("The provider is the purchasing organisation itself: record own work as appointments.")]
+    if (
+        service is not None
+        and provider is not None
+        and service.organisation_id not in (provider.pk, getattr(purchaser, "pk", None))
+    ):
+        errors["service"] = [_("Choose a service of the provider or of the purchasing organisation.")]
+    family = None
+    key = (data.get("family_key") or "").strip().upper()
+    if key:
+        family = Family.objects.filter(key=key).first()
+        if family is None:
+            errors["family_key"] = [_("No family has this key.")]
+    else:
+        errors["family_key"] = [_("Give the family's key.")]
+    person = data.get("person")
+    if person is not None and family is not None:
+        if not Membership.objects.filter(family=family, person=person).exists():
+            errors["person"] = [_("The person is not a member of this family.")]
+    start, end = data.get("start_date"), data.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = [_("The end of the period is before its start.")]
+    units, unit, price, lump = data.get("units"), data.get("unit"), data.get("unit_price"), data.get("lump_sum")
+    priced = units is not None or price is not None or bool(unit)
+    if lump is not None and priced:
+        errors["lump_sum"] = [_("Give either units, unit and unit price, or a lump sum, not both.")]
+    elif lump is None and not priced:
+        errors["units"] = [_("Give either units, unit and unit price, or a lump sum.")]
+    elif lump is None:
+        if units is None or units <= 0:
+            errors["units"] = [_("Give the number of units (more than zero).")]
+        if not unit:
+            errors["unit"] = [_("Give the unit.")]
+        if price is None or price < 0:
+            errors["unit_price"] = [_("Give the unit price (zero or more).")]
+    elif lump < 0:
+        errors["lump_sum"] = [_("A lump sum is zero or more.")]
+    if errors:
+        raise ValidationError(errors)
+    return data, family
+
+
+@transaction.atomic
+def purchase_save(*, user, data: dict, purchase: PurchasedService | None = None) -> PurchasedService:
+    """Record a purchase, or correct one the user may correct."""
+    if purchase is not None and not policy.may_record_for(user, purchase.purchaser_id):
+        raise ValidationError({"purchaser": [_("You do not record purchases of this organisation.")]})
+    data, family = _validate(user, data)
+    purchase = purchase or PurchasedService(recorded_by=user)
+    for name in FIELDS:
+        setattr(purchase, name, data.get(name) if name != "unit" else (data.get("unit") or ""))
+    purchase.family = family
+    purchase.person = data.get("person")
+    purchase.amount = PurchasedService.total(purchase.units, purchase.unit_price, purchase.lump_sum)
+    purchase.full_clean()
+    purchase.save()
+    return purchase
+
+
+@transaction.atomic
+def purchase_delete(*, user, purchase: PurchasedService) -> None:
+    if not policy.may_record_for(user, purchase.purchaser_id):
+        raise ValidationError({"purchaser": [_("You do not record purchases of this organisation.")]})
+    purchase.delete()

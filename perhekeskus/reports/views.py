@@ -1,0 +1,302 @@
+"""Report pages, their exports and drill-downs, and the purchased-services pages. Thin:
+the filter form parses, ``catalog``/``selectors`` compute, ``exports`` writes files;
+every page or file that names families (by key) is written to the access log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.access.services import access_log
+from perhekeskus.api import validation_error_payload
+from perhekeskus.people.roles import roles_of
+
+from . import exports, policy, selectors, services
+from .catalog import REPORTS
+from .forms import PurchasedServiceForm, ReportFilterForm
+from .models import PurchasedService
+
+DRILL_PAGE = 100
+
+
+def _require_reports(request):
+    if not policy.may_see_reports(request.user):
+        raise PermissionDenied
+
+
+def _log_families(request, table, *, action: str, object_type: str, basis: str, channel=AccessEvent.Channel.PAGE):
+    if table.families:
+        access_log(
+            request=request,
+            action=action,
+            object_type=object_type,
+            objects=[(obj, fam or obj) for obj, fam in table.families],
+            basis=basis,
+            channel=channel,
+        )
+
+
+def _export(request, table, *, name: str, title: str, filters: dict, basis: str, object_type: str):
+    fmt = request.GET.get("format")
+    _log_families(
+        request,
+        table,
+        action=AccessEvent.Action.EXPORT,
+        object_type=object_type,
+        basis=basis,
+        channel=AccessEvent.Channel.EXPORT,
+    )
+    filename = f"{name}_{filters['start']}_{filters['end']}"
+    if fmt == "csv":
+        return exports.csv_response(table, filename)
+    return exports.xlsx_response(table, filename, str(title), filters)
+
+
+def _basis(request) -> str:
+    roles = [r for r in policy.REPORT_ROLES if r in roles_of(request.user)]
+    return f"report:{roles[0]}" if roles else "report"
+
+
+def _chart_payload(table) -> dict | None:
+    chart = table.chart
+    if not chart:
+        return None
+    if chart.get("type") == "doughnut":
+        return {
+            "type": "doughnut",
+            "labels": chart["labels"],
+            "datasets": [{"label": chart["title"], "data": chart["data"]}],
+        }
+    labels = {c.key: c.label for c in table.columns}
+    rows = table.rows[: chart.get("top", 60)]
+    if chart.get("lifecycle"):
+        cohorts: dict = {}
+        for r in table.rows:
+            acc = cohorts.setdefault(r["cohort"], [0.0] * len(chart["series"]))
+            for i, k in enumerate(chart["series"]):
+                acc[i] += r[k] or 0.0
+        return {
+            "type": "line",
+            "labels": [str(x) for x in chart["labels"]],
+            "datasets": [{"label": str(c), "data": [round(v, 2) for v in vals]} for c, vals in cohorts.items()],
+        }
+    if chart.get("pivot"):
+        xs = list(dict.fromkeys(str(r[chart["label"]]) for r in rows))
+        groups: dict = {}
+        for r in rows:
+            groups.setdefault(r[chart["pivot"]], {})[str(r[chart["label"]])] = r[chart["value"]]
+        datasets = [{"label": g, "data": [vals.get(x, 0) for x in xs]} for g, vals in groups.items()]
+        return {"type": "bar", "labels": xs, "datasets": datasets, "stacked": True}
+    return {
+        "type": "bar",
+        "labels": [str(r[chart["label"]]) for r in rows],
+        "datasets": [{"label": str(labels[s]), "data": [r.get(s) or 0 for r in rows]} for s in chart["series"]],
+        "stacked": chart.get("stacked", False),
+        "horizontal": chart.get("horizontal", False),
+    }
+
+
+@login_required
+def index(request):
+    _require_reports(request)
+    return render(
+        request,
+        "reports/index.html",
+        {"reports": REPORTS.values(), "may_record": policy.may_record_purchases(request.user)},
+    )
+
+
+@login_required
+def report(request, key: str):
+    _require_reports(request)
+    spec = REPORTS.get(key)
+    if spec is None:
+        raise Http404
+    form = ReportFilterForm(request.GET, groups=spec.groups, default_group=spec.default_group)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"spec": spec, "form": form, "table": None}, status=400)
+    f = form.filters()
+    table = spec.run(request.user, f)
+    params = f.as_params()
+    basis = _basis(request)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _export(request, table, name=key, title=spec.title, filters=params, basis=basis, object_type="family")
+    shown = table.rows[: selectors.PAGE_ROWS]
+    if spec.family_rows:
+        # only the families on the page are shown (and logged); exports give all
+        shown_ids = {r["family"] for r in shown}
+        table.families = [
+            pair for pair, row in zip(table.families, table.rows, strict=False) if row["family"] in shown_ids
+        ]
+        _log_families(request, table, action=AccessEvent.Action.LIST, object_type="family", basis=basis)
+    drill_base = reverse("reports:rows")
+    for r in shown:
+        drill = r.get("_drill")
+        r["_link"] = f"{drill_base}?{urlencode(_drill_params(params, drill))}" if drill else None
+    if table.totals is not None and key not in ("metrics", "lifecycle"):
+        table.totals["_link"] = f"{drill_base}?{urlencode(params)}"
+    context = {
+        "spec": spec,
+        "form": form,
+        "table": table,
+        "rows": shown,
+        "hidden_rows": max(len(table.rows) - len(shown), 0),
+        "chart": _chart_payload(table),
+        "export_csv": f"?{urlencode(params | {'format': 'csv'})}",
+        "export_xlsx": f"?{urlencode(params | {'format': 'xlsx'})}",
+        "reach": getattr(table, "reach", None),
+        "report_links": {k: reverse("reports:report", args=[k]) for k in REPORTS},
+        "filter_query": urlencode(params),
+    }
+    return render(request, "reports/report.html", context)
+
+
+def _drill_params(params: dict, drill: dict) -> dict:
+    out = dict(params)
+    out.pop("group", None)
+    for k, v in drill.items():
+        if v in (None, ""):
+            continue
+        if k == "work_class":
+            out[k] = ",".join(v)
+        elif k == "month":
+            out[k] = v.strftime("%Y-%m")
+        else:
+            out[k] = str(v)
+    return out
+
+
+@login_required
+def rows(request):
+    """The rows behind a number: worker-hour rows with the same filters as the number."""
+    _require_reports(request)
+    form = ReportFilterForm(request.GET, groups=("worker", "unit", "organisation"))
+    if not form.is_valid():
+        return render(request, "reports/rows.html", {"form": form, "table": None}, status=400)
+    f = form.filters()
+    params = f.as_params()
+    basis = _basis(request)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        table, _total = selectors.drill_table(request.user, f)
+        return _export(
+            request, table, name="rows", title=_("Rows"), filters=params, basis=basis, object_type="appointment"
+        )
+    page_no = request.GET.get("page") or "1"
+    page_no = int(page_no) if page_no.isdigit() else 1
+    table, total = selectors.drill_table(request.user, f, limit=DRILL_PAGE, offset=(page_no - 1) * DRILL_PAGE)
+    _log_families(request, table, action=AccessEvent.Action.LIST, object_type="appointment", basis=basis)
+    paginator = Paginator(range(total), DRILL_PAGE)
+    page = paginator.get_page(page_no)
+    return render(
+        request,
+        "reports/rows.html",
+        {
+            "form": form,
+            "table": table,
+            "total": total,
+            "page": page,
+            "params": urlencode(params),
+            "export_csv": f"?{urlencode(params | {'format': 'csv'})}",
+            "export_xlsx": f"?{urlencode(params | {'format': 'xlsx'})}",
+        },
+    )
+
+
+# --- purchased services ----------------------------------------------------------------
+
+
+def _require_purchases(request):
+    if not policy.may_record_purchases(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def purchase_list(request):
+    _require_purchases(request)
+    page = Paginator(selectors.purchase_list(request.user), 100).get_page(request.GET.get("page"))
+    access_log(
+        request=request,
+        action=AccessEvent.Action.LIST,
+        object_type="purchase",
+        objects=[(p.pk, p.family_id) for p in page],
+        basis=_basis(request),
+    )
+    return render(request, "reports/purchase_list.html", {"page": page})
+
+
+def _purchase_for(request, pk: int) -> PurchasedService:
+    purchase = selectors.purchase_list(request.user).filter(pk=pk).first()
+    if purchase is None:
+        raise Http404
+    return purchase
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def purchase_edit(request, pk: int | None = None):
+    _require_purchases(request)
+    purchase = _purchase_for(request, pk) if pk is not None else None
+    initial = {"family_key": purchase.family.key} if purchase else {}
+    if request.method == "POST":
+        form = PurchasedServiceForm(request.POST, instance=purchase, initial=initial)
+        if form.is_valid():
+            try:
+                saved = services.purchase_save(user=request.user, data=form.cleaned_data, purchase=purchase)
+            except ValidationError as exc:
+                for field, field_messages in validation_error_payload(exc).items():
+                    form.add_error(field if field in form.fields else None, field_messages)
+            else:
+                access_log(
+                    request=request,
+                    action=AccessEvent.Action.UPDATE if purchase else AccessEvent.Action.CREATE,
+                    object_type="purchase",
+                    objects=[(saved.pk, saved.family_id)],
+                    basis=_basis(request),
+                )
+                messages.success(request, _("Purchased service saved: %(amount)s EUR.") % {"amount": saved.amount})
+                return redirect("reports:purchase_list")
+        status = 400
+    else:
+        form = PurchasedServiceForm(instance=purchase, initial=initial)
+        status = 200
+        if purchase:
+            access_log(
+                request=request,
+                action=AccessEvent.Action.VIEW,
+                object_type="purchase",
+                objects=[(purchase.pk, purchase.family_id)],
+                basis=_basis(request),
+            )
+    return render(request, "reports/purchase_form.html", {"form": form, "purchase": purchase}, status=status)
+
+
+@login_required
+@require_POST
+def purchase_delete(request, pk: int):
+    _require_purchases(request)
+    purchase = _purchase_for(request, pk)
+    try:
+        services.purchase_delete(user=request.user, purchase=purchase)
+    except ValidationError as exc:
+        for field_messages in validation_error_payload(exc).values():
+            for m in field_messages:
+                messages.error(request, m)
+    else:
+        access_log(
+            request=request,
+            action=AccessEvent.Action.UPDATE,
+            object_type="purchase",
+            objects=[(pk, purchase.family_id)],
+            basis=_basis(request),
+        )
+        messages.success(request, _("Purchased service removed."))
+    return redirect("reports:purchase_list")
