@@ -1,6 +1,6 @@
 from perhekeskus.intake import policy as intake_policy
-from perhekeskus.reports import policy as reports_policy
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role, roles_of
+from perhekeskus.reports import policy as reports_policy
 from perhekeskus.scheduling import policy
 
 
