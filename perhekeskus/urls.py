@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import FamilyViewSet, PersonViewSet, WorkerViewSet
+from perhekeskus.reports.api import PurchasedServiceViewSet, ReportViewSet
 from perhekeskus.scheduling import views as scheduling_views
 from perhekeskus.scheduling.api import AppointmentViewSet, ShiftViewSet, WorkTypeViewSet
 
@@ -28,6 +29,8 @@ router.register("work-types", WorkTypeViewSet, basename="worktype")
 router.register("families", FamilyViewSet, basename="family")
 router.register("persons", PersonViewSet, basename="person")
 router.register("appointments", AppointmentViewSet, basename="appointment")
+router.register("reports", ReportViewSet, basename="report")
+router.register("purchased-services", PurchasedServiceViewSet, basename="purchasedservice")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),

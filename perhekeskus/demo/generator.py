@@ -48,6 +48,7 @@ from perhekeskus.scheduling.policy import disclosure_mode
 
 from . import catalogue
 from .intake_demo import generate_intake
+from .purchases_demo import generate_purchases
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 UTC = dt.UTC
@@ -199,6 +200,8 @@ def generate(
         _access_demo(rnd, today)
         say("Intake: contacts, notifications, service needs…")
         counts.update(generate_intake(rnd, today))
+        say("Purchased services…")
+        counts["purchased services"] = generate_purchases(rnd, today)
         _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)

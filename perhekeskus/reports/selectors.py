@@ -69,7 +69,7 @@ class Filters:
     service: int | None = None
     work_type: int | None = None
     worker: int | None = None
-    group: str = "worker"
+    group: str = ""  # each report has its own default
     # drill-down refinements
     family: str | None = None
     work_class: tuple[str, ...] = ()
@@ -99,7 +99,7 @@ class Filters:
         for name in ("level", "status", "location"):
             if value := getattr(self, name):
                 out[name] = value
-        if self.group != "worker":
+        if self.group:
             out["group"] = self.group
         if self.work_class:
             out["work_class"] = ",".join(self.work_class)
@@ -1503,7 +1503,7 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     ] + [Column(f"q{QUARTERS}", _("24 months and later"), "eur")]
     table = Table(
         columns=[
-            Column("cohort", _("Cohort (year of first contact)"), "int"),
+            Column("cohort", _("Cohort (year of first contact)"), "year"),
             Column("level", _("Service level")),
             Column("families", _("Families in cohort"), "int"),
             *quarter_cols,

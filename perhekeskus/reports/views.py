@@ -179,7 +179,7 @@ def _drill_params(params: dict, drill: dict) -> dict:
 def rows(request):
     """The rows behind a number: worker-hour rows with the same filters as the number."""
     _require_reports(request)
-    form = ReportFilterForm(request.GET, groups=("worker", "unit", "organisation"))
+    form = ReportFilterForm(request.GET, groups=())
     if not form.is_valid():
         return render(request, "reports/rows.html", {"form": form, "table": None}, status=400)
     f = form.filters()

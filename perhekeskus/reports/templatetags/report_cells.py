@@ -22,7 +22,11 @@ def cell(row: dict, column) -> str:
         return formats.date_format(value, "YEAR_MONTH_FORMAT")
     if isinstance(value, dt.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if column.kind in DECIMALS and isinstance(value, int | float):
+    if column.kind == "year":
+        return str(value)
+    if column.kind in DECIMALS and isinstance(value, int):
+        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
+    if column.kind in DECIMALS and isinstance(value, float):
         return formats.number_format(value, DECIMALS[column.kind], use_l10n=True, force_grouping=True)
     return str(value)
 

@@ -1,0 +1,258 @@
+"""REST API of the reports: the same catalogue and selectors as the pages, and the
+purchased services (recorded through the same services as the page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from perhekeskus.access.api import AccessLoggedViewSetMixin
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.access.services import access_log
+from perhekeskus.api import int_param
+from perhekeskus.people.roles import roles_of
+
+from . import policy, selectors, services
+from .catalog import REPORTS
+from .forms import ReportFilterForm
+from .models import PurchasedService
+
+FILTER_PARAMS = [
+    OpenApiParameter("start", OpenApiTypes.DATE, description="First day of the period (default: 1 January this year)."),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="Last day of the period, included (default: today)."),
+    OpenApiParameter("organisation", int, description="The worker's organisation (purchases: the purchaser)."),
+    OpenApiParameter("unit", int),
+    OpenApiParameter("service", int),
+    OpenApiParameter("work_type", int),
+    OpenApiParameter("worker", int),
+    OpenApiParameter("group", str, enum=["worker", "unit", "organisation"], description="Reports that group rows."),
+]
+DRILL_PARAMS = [
+    OpenApiParameter("family", str, description="A family's pseudonymous key."),
+    OpenApiParameter("work_class", str, description="Comma-separated work classes."),
+    OpenApiParameter("reason", str),
+    OpenApiParameter("cancelled_by", str),
+    OpenApiParameter("month", str, description="YYYY-MM"),
+    OpenApiParameter("level", str),
+    OpenApiParameter("status", str),
+    OpenApiParameter("location", str),
+    OpenApiParameter("limit", int),
+    OpenApiParameter("offset", int),
+]
+
+
+class ColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class ReportInfoSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+
+
+class ReportSerializer(ReportInfoSerializer):
+    filters = serializers.DictField(child=serializers.CharField())
+    columns = ColumnSerializer(many=True)
+    rows = serializers.ListField(child=serializers.DictField())
+    totals = serializers.DictField(allow_null=True)
+    notes = serializers.ListField(child=serializers.CharField())
+    count = serializers.IntegerField()
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _row(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {k: _plain(v) for k, v in row.items() if not k.startswith("_")}
+
+
+def _payload(key, title, description, params, table, count) -> dict:
+    return {
+        "key": key,
+        "title": str(title),
+        "description": str(description),
+        "filters": params,
+        "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
+        "rows": [_row(r) for r in table.rows],
+        "totals": _row(table.totals),
+        "notes": [str(n) for n in table.notes],
+        "count": count,
+    }
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Management reports (docs/metrics.md). Aggregates of the workers within the
+    caller's scope; families only by their pseudonymous key."""
+
+    lookup_value_regex = "[a-z_]{1,40}"
+
+    def _check(self, request):
+        if not policy.may_see_reports(request.user):
+            raise PermissionDenied(_("Reports are for managers, resource coordinators and administrators."))
+
+    def _filters(self, request, groups=()):
+        form = ReportFilterForm(request.query_params, groups=groups or ("worker", "unit", "organisation"))
+        if not form.is_valid():
+            raise DRFValidationError({k: list(v) for k, v in form.errors.items()})
+        return form.filters()
+
+    def _basis(self, request) -> str:
+        roles = [r for r in policy.REPORT_ROLES if r in roles_of(request.user)]
+        return f"report:{roles[0]}" if roles else "report"
+
+    @extend_schema(responses=ReportInfoSerializer(many=True))
+    def list(self, request):
+        self._check(request)
+        return Response(
+            [{"key": r.key, "title": str(r.title), "description": str(r.description)} for r in REPORTS.values()]
+        )
+
+    @extend_schema(parameters=FILTER_PARAMS, responses=ReportSerializer)
+    def retrieve(self, request, pk=None):
+        self._check(request)
+        spec = REPORTS.get(pk)
+        if spec is None:
+            raise Http404
+        f = self._filters(request, spec.groups)
+        table = spec.run(request.user, f)
+        if table.families:
+            access_log(
+                request=request,
+                action=AccessEvent.Action.LIST,
+                object_type="family",
+                objects=[(a, b or a) for a, b in table.families],
+                basis=self._basis(request),
+                channel=AccessEvent.Channel.API,
+            )
+        return Response(_payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows)))
+
+    @extend_schema(parameters=FILTER_PARAMS + DRILL_PARAMS, responses=ReportSerializer)
+    @action(detail=False, methods=["get"])
+    def rows(self, request):
+        """The worker-hour rows behind a number (paged by limit/offset, at most 1000)."""
+        self._check(request)
+        f = self._filters(request)
+        limit = int_param(request, "limit", minimum=1, maximum=1000) or 100
+        offset = int_param(request, "offset") or 0
+        table, total = selectors.drill_table(request.user, f, limit=limit, offset=offset)
+        if table.families:
+            access_log(
+                request=request,
+                action=AccessEvent.Action.LIST,
+                object_type="appointment",
+                objects=table.families,
+                basis=self._basis(request),
+                channel=AccessEvent.Channel.API,
+            )
+        return Response(_payload("rows", _("Rows behind the number"), "", f.as_params(), table, total))
+
+
+class PurchasedServiceSerializer(serializers.ModelSerializer):
+    family_key = serializers.RegexField(r"^[0-9A-Fa-f]{1,12}$", source="family.key")
+
+    class Meta:
+        model = PurchasedService
+        fields = [
+            "id",
+            "purchaser",
+            "provider",
+            "service",
+            "family_key",
+            "person",
+            "start_date",
+            "end_date",
+            "units",
+            "unit",
+            "unit_price",
+            "lump_sum",
+            "amount",
+            "invoice_reference",
+            "recorded_at",
+        ]
+        read_only_fields = ["amount", "recorded_at"]
+        # the rules (either units or a lump sum, dates, scope) are checked by the service
+        validators = []
+
+    def validate(self, attrs):
+        return attrs
+
+
+class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
+    """Purchased services (ostopalvelut) of the purchasing organisations in the caller's
+    scope. ``amount`` is units x unit price, or the lump sum."""
+
+    serializer_class = PurchasedServiceSerializer
+    log_object_type = "purchase"
+
+    def log_family_id(self, obj) -> int | None:
+        return obj.family_id
+
+    def get_queryset(self):
+        if not policy.may_record_purchases(self.request.user):
+            raise PermissionDenied(_("Purchased services are for managers, resource coordinators and administrators."))
+        return selectors.purchase_list(self.request.user).order_by("-start_date", "-id")
+
+    def _data(self, serializer) -> dict:
+        data = dict(serializer.validated_data)
+        family = data.pop("family", None)
+        if family is not None:
+            data["family_key"] = family["key"]
+        elif serializer.instance is not None:
+            data["family_key"] = serializer.instance.family.key
+        if serializer.instance is not None and serializer.partial:
+            for name in services.FIELDS + ("person",):
+                data.setdefault(name, getattr(serializer.instance, name))
+        return data
+
+    def _save(self, serializer, purchase=None):
+        try:
+            saved = services.purchase_save(user=self.request.user, data=self._data(serializer), purchase=purchase)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        serializer.instance = saved
+        self._log(AccessEvent.Action.UPDATE if purchase else AccessEvent.Action.CREATE, [saved], basis=self._basis())
+
+    def _basis(self) -> str:
+        roles = [r for r in policy.REPORT_ROLES if r in roles_of(self.request.user)]
+        return f"report:{roles[0]}" if roles else "report"
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        pk, family_id = instance.pk, instance.family_id
+        try:
+            services.purchase_delete(user=self.request.user, purchase=instance)
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from None
+        access_log(
+            request=self.request,
+            action=AccessEvent.Action.UPDATE,
+            object_type="purchase",
+            objects=[(pk, family_id)],
+            basis=self._basis(),
+            channel=AccessEvent.Channel.API,
+        )
