@@ -71,7 +71,7 @@ class PurchasedService(models.Model):
                 )
                 | Q(units__isnull=True, unit_price__isnull=True, unit="", lump_sum__isnull=False, lump_sum__gte=0),
                 name="purchase_units_or_lump_sum",
-                violation_error_message=_("Give either units, unit and unit price, or a lump sum."),
+                violation_error_message=_("Give either units, unit and unit price, or a lump sum, not both."),
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="purchase_amount_nonnegative"),
         ]

@@ -83,7 +83,8 @@ def purchase_save(*, user, data: dict, purchase: PurchasedService | None = None)
     data, family = _validate(user, data)
     purchase = purchase or PurchasedService(recorded_by=user)
     for name in FIELDS:
-        setattr(purchase, name, data.get(name) if name != "unit" else (data.get("unit") or ""))
+        value = data.get(name)
+        setattr(purchase, name, (value or "") if name in ("unit", "invoice_reference") else value)
     purchase.family = family
     purchase.person = data.get("person")
     purchase.amount = PurchasedService.total(purchase.units, purchase.unit_price, purchase.lump_sum)

@@ -16,6 +16,7 @@ from perhekeskus.access.services import consent_record
 from perhekeskus.intake import services as intake_services
 from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Person
+from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling import services
 
 from ..factories import FamilyFactory, local, make_person, make_user, make_worker
@@ -55,6 +56,11 @@ CLIENT_DATA = {
     "intake/needs/{pk}/": ("get", "service_need", 404, True),
     "intake/needs/{pk}/allocate/": ("post", "service_need", 404, True),
     "intake/needs/{pk}/close/": ("post", "service_need", 404, True),
+    # purchased services are managers', coordinators' and administrators': others are
+    # refused before any lookup (their own scope: tests/reports/test_purchases.py)
+    "reports/purchases/{pk}/": ("get", "purchase", 403, False),
+    "reports/purchases/{pk}/delete/": ("post", "purchase", 403, False),
+    "api/purchased-services/{pk}/": ("get", "purchase", 403, False),
 }
 NOT_CLIENT_DATA = {
     "workers/{pk}/calendar/": ("get", "worker", 200),  # another worker's calendar: busy time only
@@ -66,6 +72,7 @@ NOT_CLIENT_DATA = {
     "api/work-types/{pk}/": ("get", "work_type", 200),
     "emergency/reviews/{pk}/": ("post", "break_glass", 403),  # managers only
     "disclosure-rules/{pk}/": ("get", "disclosure_rule", 403),  # administrators only
+    "api/reports/{pk}/": ("get", "report", 403),  # {pk} is a report's name; managers and coordinators only
 }
 # The one way past the rules, by design: opening a family in an emergency with a reason
 # (tests/access/test_break_glass.py).
@@ -130,7 +137,13 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
     need = intake_services.service_need_record(
         actor=None, family=family, service=work_type.service, work_type=work_type, source="phone"
     )
+    purchase = PurchasedService.objects.create(
+        purchaser=organisation, provider=worker.organisation, service=work_type.service, family=family,
+        start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 9, 30), lump_sum=1000, amount=1000,
+    )  # fmt: skip
     ids = {
+        "purchase": purchase.pk,
+        "report": "family_hours",
         "family": family.pk,
         "appointment": appointment.pk,
         "person": person.pk,
