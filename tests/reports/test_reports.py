@@ -151,7 +151,7 @@ def test_visits_and_travel(region, boss):
     got = {r["name"]: r for r in t.rows}
     assert set(got) == {"Yksi Aino", "Kolme Cecilia"}  # no realised visits or travel: no row
     w1, w3 = got["Yksi Aino"], got["Kolme Cecilia"]
-    assert (w1["home_visits"], w1["home_visit_hours"], w1["mean_visit_min"], w1["other_visits"], w1["travel_hours"], w1["travel_per_home_visit_min"]) == (1, 2.5, 150.0, 1, 0.5, 30.0)  # fmt: skip
+    assert (w1["home_visits"], w1["home_visit_hours"], w1["mean_visit_min"], w1["other_visits"], w1["travel_hours"], w1["travel_per_home_visit_min"]) == (1, 2.5, 150.0, 1, 0.5, 30.0)  # fmt: skip  # noqa: E501
     assert (
         w3["home_visits"],
         w3["mean_visit_min"],
