@@ -20,6 +20,7 @@ A service need of F1: received 2 Jan 10:00, first help 5 Jan 10:00, closed 20 Ja
 """
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -29,7 +30,7 @@ from perhekeskus.intake.models import NeedSource, ServiceNeed
 from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import NamedWorker
 from perhekeskus.people.services import person_set_address_non_disclosure
-from perhekeskus.reports.models import PurchasedService
+from perhekeskus.reports.models import PopulationYear, PurchasedService
 from perhekeskus.scheduling.services import appointment_book, appointment_cancel, appointment_realise
 from tests.factories import (
     FamilyFactory,
@@ -46,8 +47,20 @@ from tests.factories import (
 JAN = {"start": "2026-01-01", "end": "2026-01-31"}
 
 
+def _population():
+    """The Varkaus rows of migration reports/0002 (a transactional test elsewhere may have
+    emptied the table since migrating)."""
+    migration = importlib.import_module("perhekeskus.reports.migrations.0002_population_varkaus")
+    for year, total, a, b, c, d in migration.VARKAUS:
+        PopulationYear.objects.update_or_create(
+            municipality="Varkaus", year=year,
+            defaults={"total": total, "age_0_6": a, "age_7_12": b, "age_13_15": c, "age_16_18": d},
+        )  # fmt: skip
+
+
 @pytest.fixture
 def region(db):
+    _population()
     org_a = OrganisationFactory(name="Hyvinvointialue A")
     org_b = OrganisationFactory(name="Järjestö B", kind=Organisation.Kind.NGO)
     org_p = OrganisationFactory(name="Palvelu P Oy", kind=Organisation.Kind.PRIVATE)
