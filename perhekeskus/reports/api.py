@@ -111,6 +111,11 @@ class ReportViewSet(viewsets.ViewSet):
             raise PermissionDenied(_("Reports are for managers, resource coordinators and administrators."))
 
     def _filters(self, request, groups=()):
+        # the API is strict: a parameter given is a value (the page's form treats an empty
+        # select as "all"; here an empty value is an error, as the schema says)
+        empty = [p.name for p in FILTER_PARAMS + DRILL_PARAMS if request.query_params.get(p.name, None) == ""]
+        if empty:
+            raise DRFValidationError({name: [_("Give a value or leave the parameter out.")] for name in empty})
         form = ReportFilterForm(request.query_params, groups=groups or ("worker", "unit", "organisation"))
         if not form.is_valid():
             raise DRFValidationError({k: list(v) for k, v in form.errors.items()})

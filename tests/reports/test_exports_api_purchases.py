@@ -97,6 +97,8 @@ def test_api_serves_the_same_numbers(region, boss):
     assert [c["key"] for c in body["columns"]][:2] == ["family", "realised_hours"]
     assert api.get("/api/reports/").status_code == 200
     assert api.get("/api/reports/nosuch/").status_code == 404
+    empty = api.get("/api/reports/rows/", {"organisation": "", "worker": ""})
+    assert empty.status_code == 400 and set(empty.json()) == {"organisation", "worker"}
     bad = api.get("/api/reports/workload/", {"start": "2026-13-01"})
     assert bad.status_code == 400 and "start" in bad.json()
     rows = api.get("/api/reports/rows/", {**JAN, "family": region.f2.key}).json()
