@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, has_role, in_scope, scope_of_roles
+from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, has_role, in_scope, scope_of_roles, scope_q
 
 REPORT_ROLES = (MANAGER, COORDINATOR, ADMINISTRATOR)
 # Who records and corrects purchased services (the purchasing organisation's managers and
@@ -29,21 +29,18 @@ def may_record_purchases(user) -> bool:
     return has_role(user, *PURCHASE_ROLES)
 
 
-def worker_scope_q(user, prefix: str = "resource__worker__") -> Q | None:
-    """Rows of workers within the user's report scope (None = whole region)."""
-    from perhekeskus.people.roles import scope_q
+def worker_scope_q(user, prefix: str = "resource__worker__") -> Q:
+    """Rows of workers within the user's report scope (an empty Q: the whole region)."""
+    q = scope_q(user, *REPORT_ROLES, organisation=f"{prefix}organisation_id", unit=f"{prefix}unit_id")
+    return Q() if q is None else q
 
-    return scope_q(user, *REPORT_ROLES, organisation=f"{prefix}organisation_id", unit=f"{prefix}unit_id")
 
-
-def organisation_scope_q(user, field: str, roles=REPORT_ROLES) -> Q | None:
+def organisation_scope_q(user, field: str, roles=REPORT_ROLES) -> Q:
     """Rows that belong to an organisation (purchases, contacts, service needs, notifications)
     within the user's scope. A unit scope does not reach organisation-level rows: least
     privilege (a unit's manager sees the unit's own work)."""
     orgs = scope_of_roles(user, *roles)
-    if orgs is None:
-        return None
-    return Q(**{f"{field}__in": orgs})
+    return Q() if orgs is None else Q(**{f"{field}__in": orgs})
 
 
 def may_record_for(user, organisation_id: int) -> bool:

@@ -13,7 +13,7 @@ appointment counts once.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -139,12 +139,21 @@ class Table:
 # --- expressions -----------------------------------------------------------------------
 
 
-def _hours(end, start):
-    return Cast(Epoch(end) - Epoch(start), FloatField()) / Value(3600.0)
+DAY = 86400.0
 
 
-PLANNED_HOURS = _hours("end", "start")  # on Participant: the appointment's planned time
-ACTUAL_HOURS = _hours("appointment__actual_end", "appointment__actual_start")
+def _duration(end, start, unit_seconds: float = 3600.0):
+    """end - start in hours (or another unit), computed by the database."""
+    return Cast(Epoch(end) - Epoch(start), FloatField()) / Value(unit_seconds)
+
+
+def _given(qs: QuerySet, lookups: dict) -> QuerySet:
+    """Filter by the lookups whose value was given (a filter left empty means all)."""
+    return qs.filter(**{k: v for k, v in lookups.items() if v not in (None, "")})
+
+
+PLANNED_HOURS = _duration("end", "start")  # on Participant: the appointment's planned time
+ACTUAL_HOURS = _duration("appointment__actual_end", "appointment__actual_start")
 PRICE = Cast("appointment__unit_price", FloatField())
 Q_REALISED = Q(appointment__status=REALISED)
 Q_ACTIVE = ~Q(appointment__status=CANCELLED)
@@ -188,8 +197,7 @@ def work_rows(user, f: Filters, *, period: bool = True) -> QuerySet[Participant]
     if period:
         lo, hi = f.bounds
         qs = qs.filter(start__gte=lo, start__lt=hi)
-    if (scope := policy.worker_scope_q(user)) is not None:
-        qs = qs.filter(scope)
+    qs = qs.filter(policy.worker_scope_q(user))
     simple = {
         "resource__worker__organisation_id": f.organisation,
         "resource__worker__unit_id": f.unit,
@@ -203,7 +211,7 @@ def work_rows(user, f: Filters, *, period: bool = True) -> QuerySet[Participant]
         "appointment__status": f.status,
         "appointment__location_kind": f.location,
     }
-    qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+    qs = _given(qs, simple)
     if f.work_class:
         qs = qs.filter(appointment__work_type__work_class__in=f.work_class)
     if f.month:
@@ -219,31 +227,25 @@ def appointment_rows(user, f: Filters) -> QuerySet[Participant]:
     return work_rows(user, f).filter(role=Participant.Role.PRIMARY)
 
 
-def purchase_rows(user, f: Filters) -> QuerySet[PurchasedService]:
+def purchase_rows(user, f: Filters, *, period: bool = True) -> QuerySet[PurchasedService]:
     """Purchases whose start date is in the period, of the purchasing organisations in the
     user's scope. Filters purchases do not carry (unit, worker, work type, work class)
     leave none: they are own work only."""
     if f.has_worker_filters:
         return PurchasedService.objects.none()
-    qs = PurchasedService.objects.filter(start_date__gte=f.start, start_date__lte=f.end)
-    if (scope := policy.organisation_scope_q(user, "purchaser_id")) is not None:
-        qs = qs.filter(scope)
-    simple = {
-        "purchaser_id": f.organisation,
-        "service_id": f.service,
-        "family__key": f.family,
-        "service__level": f.level,
-    }
-    return qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+    qs = PurchasedService.objects.filter(policy.organisation_scope_q(user, "purchaser_id"))
+    if period:
+        qs = qs.filter(start_date__gte=f.start, start_date__lte=f.end)
+    return _given(
+        qs,
+        {"purchaser_id": f.organisation, "service_id": f.service, "family__key": f.family, "service__level": f.level},
+    )
 
 
 def shift_rows(user, f: Filters) -> QuerySet[Shift]:
     lo, hi = f.bounds
-    qs = Shift.objects.filter(start__gte=lo, start__lt=hi)
-    if (scope := policy.worker_scope_q(user, prefix="worker__")) is not None:
-        qs = qs.filter(scope)
-    simple = {"worker__organisation_id": f.organisation, "worker__unit_id": f.unit, "worker_id": f.worker}
-    return qs.filter(**{k: v for k, v in simple.items() if v})
+    qs = Shift.objects.filter(policy.worker_scope_q(user, prefix="worker__"), start__gte=lo, start__lt=hi)
+    return _given(qs, {"worker__organisation_id": f.organisation, "worker__unit_id": f.unit, "worker_id": f.worker})
 
 
 def _worker_label(row: dict, prefix: str = "resource__worker__") -> str:
@@ -308,7 +310,7 @@ def _shift_hours_by(user, f: Filters, group: str) -> dict:
     key = GROUPS[group][1][0]
     return {
         r[key]: r["hours"]
-        for r in shift_rows(user, f).values(key).annotate(hours=_sum(_hours("end", "start"))).order_by()
+        for r in shift_rows(user, f).values(key).annotate(hours=_sum(_duration("end", "start"))).order_by()
     }
 
 
@@ -1075,17 +1077,16 @@ def drill_rows(user, f: Filters) -> QuerySet[Participant]:
     )
 
 
-def purchase_list(user, f: Filters | None = None) -> QuerySet[PurchasedService]:
+def purchase_list(user) -> QuerySet[PurchasedService]:
     """Purchases the user may see: of the purchasing organisations in the report scope."""
-    qs = PurchasedService.objects.select_related("purchaser", "provider", "service", "family")
-    if f is not None:
-        qs = purchase_rows(user, replace(f, unit=None, worker=None, work_type=None, work_class=()))
-    elif (scope := policy.organisation_scope_q(user, "purchaser_id")) is not None:
-        qs = qs.filter(scope)
-    return qs.select_related("purchaser", "provider", "service", "family").order_by("-start_date", "-pk")
+    return (
+        PurchasedService.objects.filter(policy.organisation_scope_q(user, "purchaser_id"))
+        .select_related("purchaser", "provider", "service", "family")
+        .order_by("-start_date", "-pk")
+    )
 
 
-def named_worker_share(family_ids_q: QuerySet, role: str, on: dt.date) -> int:
+def families_with_named_worker(family_ids_q: QuerySet, role: str, on: dt.date) -> int:
     """How many of these families have a named worker of this role in force on ``on``."""
     return (
         NamedWorker.objects.filter(family_id__in=family_ids_q, role=role, start_date__lte=on)
@@ -1099,24 +1100,20 @@ def named_worker_share(family_ids_q: QuerySet, role: str, on: dt.date) -> int:
 # --- family-centre metrics (seeds/002) -------------------------------------------------
 
 
-def _days(end, start):
-    return Cast(Epoch(end) - Epoch(start), FloatField()) / Value(86400.0)
-
-
 def _needs(user, f: Filters):
     from perhekeskus.intake.models import ServiceNeed
 
-    qs = ServiceNeed.objects.all()
-    if (scope := policy.organisation_scope_q(user, "service__organisation_id")) is not None:
-        qs = qs.filter(scope)
-    simple = {
-        "service__organisation_id": f.organisation,
-        "service_id": f.service,
-        "work_type_id": f.work_type,
-        "worker_id": f.worker,
-        "worker__unit_id": f.unit,
-    }
-    return qs.filter(**{k: v for k, v in simple.items() if v})
+    qs = ServiceNeed.objects.filter(policy.organisation_scope_q(user, "service__organisation_id"))
+    return _given(
+        qs,
+        {
+            "service__organisation_id": f.organisation,
+            "service_id": f.service,
+            "work_type_id": f.work_type,
+            "worker_id": f.worker,
+            "worker__unit_id": f.unit,
+        },
+    )
 
 
 def _contacts(user, f: Filters):
@@ -1127,10 +1124,10 @@ def _contacts(user, f: Filters):
     if f.has_worker_filters or f.service:
         return Contact.objects.none()
     lo, hi = f.bounds
-    qs = Contact.objects.filter(received_at__gte=lo, received_at__lt=hi)
-    if (scope := policy.organisation_scope_q(user, "organisation_id")) is not None:
-        qs = qs.filter(scope)
-    return qs.filter(organisation_id=f.organisation) if f.organisation else qs
+    qs = Contact.objects.filter(
+        policy.organisation_scope_q(user, "organisation_id"), received_at__gte=lo, received_at__lt=hi
+    )
+    return _given(qs, {"organisation_id": f.organisation})
 
 
 def _notifications(user, f: Filters):
@@ -1138,11 +1135,8 @@ def _notifications(user, f: Filters):
 
     if f.has_worker_filters:
         return ChildWelfareNotification.objects.none()
-    qs = ChildWelfareNotification.objects.all()
-    if (scope := policy.organisation_scope_q(user, "service__organisation_id")) is not None:
-        qs = qs.filter(scope)
-    simple = {"service__organisation_id": f.organisation, "service_id": f.service}
-    return qs.filter(**{k: v for k, v in simple.items() if v})
+    qs = ChildWelfareNotification.objects.filter(policy.organisation_scope_q(user, "service__organisation_id"))
+    return _given(qs, {"service__organisation_id": f.organisation, "service_id": f.service})
 
 
 def metrics(user, f: Filters) -> Table:
@@ -1188,7 +1182,7 @@ def metrics(user, f: Filters) -> Table:
     n_multi = multi.count()
     add("multi_service", _("Multi-service clienthoods (families in 2 or more services)"), n_multi, per_1000=True)
     multi_ids = multi.values("appointment__family_id")
-    with_responsible = named_worker_share(multi_ids, NamedWorker.Role.RESPONSIBLE_WORKER, f.end)
+    with_responsible = families_with_named_worker(multi_ids, NamedWorker.Role.RESPONSIBLE_WORKER, f.end)
     add(
         "responsible_named",
         _("Multi-service families with a responsible worker named"),
@@ -1196,7 +1190,7 @@ def metrics(user, f: Filters) -> Table:
         "%",
         basis=f"{with_responsible}/{n_multi}",
     )
-    with_own = named_worker_share(served.values("appointment__family_id"), NamedWorker.Role.OWN_WORKER, f.end)
+    with_own = families_with_named_worker(served.values("appointment__family_id"), NamedWorker.Role.OWN_WORKER, f.end)
     add(
         "own_worker_named",
         _("Families served with an own worker named"),
@@ -1239,7 +1233,7 @@ def metrics(user, f: Filters) -> Table:
     # intake: waiting, first contact, clienthood, deadlines
     needs = _needs(user, f)
     started = needs.filter(first_help_at__gte=lo, first_help_at__lt=hi).aggregate(
-        n=Count("pk"), days=Avg(_days("first_help_at", "received_at"))
+        n=Count("pk"), days=Avg(_duration("first_help_at", "received_at", DAY))
     )
     add(
         "waiting_time",
@@ -1250,7 +1244,7 @@ def metrics(user, f: Filters) -> Table:
     )
     now = timezone.now()
     waiting = needs.filter(status=ServiceNeed.Status.WAITING).aggregate(
-        n=Count("pk"), days=Avg(_days(Value(now), "received_at"))
+        n=Count("pk"), days=Avg(_duration(Value(now), "received_at", DAY))
     )
     add(
         "waiting_now",
@@ -1262,7 +1256,7 @@ def metrics(user, f: Filters) -> Table:
     )
     closed = needs.filter(closed_at__gte=lo, closed_at__lt=hi)
     length = closed.filter(first_help_at__isnull=False).aggregate(
-        n=Count("pk"), days=Avg(_days("closed_at", "first_help_at"))
+        n=Count("pk"), days=Avg(_duration("closed_at", "first_help_at", DAY))
     )
     add(
         "clienthood_length",
@@ -1284,7 +1278,7 @@ def metrics(user, f: Filters) -> Table:
         n=Count("pk"),
         answered=Count("pk", filter=Q(first_answered_at__isnull=False)),
         on_time=Count("pk", filter=Q(first_answered_at__lt=F("due_at"))),
-        hours=Avg(_days("first_answered_at", "received_at") * Value(24.0)),
+        hours=Avg(_duration("first_answered_at", "received_at")),
     )
     add(
         "contacts",
@@ -1410,14 +1404,14 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     sql = _dialect_sql(connection.vendor)
     lo, hi = f.bounds
     costs = (
-        work_rows(user, replace(f, start=dt.date(1900, 1, 1), end=dt.date(2200, 1, 1)))
+        work_rows(user, f, period=False)
         .filter(Q_REALISED, appointment__family__isnull=False)
         .values(fid=F("appointment__family_id"), t=F("start"), lvl=F("appointment__work_type__service__level"))
         .annotate(cost=ACTUAL_HOURS * PRICE)
         .order_by()
     )
     bought = (
-        purchase_rows(user, replace(f, start=dt.date(1900, 1, 1), end=dt.date(2200, 1, 1)))
+        purchase_rows(user, f, period=False)
         .values(fid=F("family_id"), t=Cast("start_date", output_field=DateTimeField()), lvl=F("service__level"))
         .annotate(cost=Cast("amount", FloatField()))
         .order_by()
