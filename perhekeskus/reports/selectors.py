@@ -1369,9 +1369,11 @@ QUARTERS = 8  # months 0-23 in quarters, then 24 and later
 
 
 def _dialect_sql(vendor: str):
+    """The lifecycle's raw SQL pieces: whole seconds since 1970 (as ``scheduling.selectors.Epoch``
+    compiles them) and the local year."""
     if vendor == "postgresql":
         return {
-            "epoch": lambda x: f"EXTRACT(EPOCH FROM {x})",
+            "epoch": lambda x: f"CAST(EXTRACT(EPOCH FROM {x}) AS BIGINT)",
             "year": lambda x: f"EXTRACT(YEAR FROM ({x}) AT TIME ZONE 'Europe/Helsinki')",
         }
     return {
@@ -1418,7 +1420,12 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     )
     c_sql, c_params = costs.query.sql_with_params()
     b_sql, b_params = bought.query.sql_with_params()
-    month_index = f"CAST(({sql['epoch']('c.t')} - {sql['epoch']('fc.first_at')}) / {MONTH_SECONDS} AS INTEGER)"
+    # whole months since the first contact: integer seconds divided as integers, which
+    # truncates alike on both databases (a numeric CAST would round on PostgreSQL)
+    months = f"({sql['epoch']('c.t')} - {sql['epoch']('cohort.first_at')}) / {MONTH_SECONDS}"
+    quarter = f"CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END"
+    # one statement: the CTEs (first contacts over every appointment) are read once, and
+    # give both the cost cells and each cohort's size and reach
     query = f"""
         WITH fc AS ({_first_contact_sql()}),
         c AS ({c_sql} UNION ALL {b_sql}),
@@ -1429,45 +1436,31 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
         ),
         rows AS (
             SELECT cohort.cohort, cohort.family_id, c.lvl, c.cost,
-                   CASE WHEN c.t < cohort.first_at THEN 0 ELSE {month_index.replace("fc.", "cohort.")} END AS m
+                   CASE WHEN c.t < cohort.first_at THEN 0 ELSE {months} END AS m
             FROM cohort JOIN c ON c.fid = cohort.family_id
         )
-        SELECT cohort, lvl, CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END AS q, SUM(cost),
+        SELECT 'cell', cohort, lvl, {quarter}, SUM(cost), 0 FROM rows GROUP BY cohort, lvl, {quarter}
+        UNION ALL
+        SELECT 'cohort', cohort, NULL, NULL, COUNT(DISTINCT family_id),
                COUNT(DISTINCT CASE WHEN lvl = 'specialised' AND m < 24 THEN family_id END)
-        FROM rows GROUP BY cohort, lvl, CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END
+        FROM rows GROUP BY cohort
     """  # noqa: S608 (ORM-compiled SQL and constants; values go as parameters)
-    size_query = f"""
-        WITH fc AS ({_first_contact_sql()}), c AS ({c_sql} UNION ALL {b_sql})
-        SELECT {sql["year"]("fc.first_at")} AS cohort, COUNT(*), MAX(fc.first_at)
-        FROM fc WHERE fc.first_at >= %s AND fc.first_at < %s AND fc.family_id IN (SELECT fid FROM c)
-        GROUP BY {sql["year"]("fc.first_at")}
-    """  # noqa: S608 (as above)
-    reach_query = f"""
-        WITH fc AS ({_first_contact_sql()}), c AS ({c_sql} UNION ALL {b_sql})
-        SELECT {sql["year"]("fc.first_at")} AS cohort, COUNT(DISTINCT fc.family_id)
-        FROM fc JOIN c ON c.fid = fc.family_id
-        WHERE fc.first_at >= %s AND fc.first_at < %s AND c.lvl = 'specialised'
-          AND {sql["epoch"]("c.t")} - {sql["epoch"]("fc.first_at")} < {24 * MONTH_SECONDS}
-        GROUP BY {sql["year"]("fc.first_at")}
-    """  # noqa: S608 (as above)
-    params = (*c_params, *b_params)
     bounds = connection.ops.adapt_datetimefield_value(lo), connection.ops.adapt_datetimefield_value(hi)
     with connection.cursor() as cursor:
-        cursor.execute(query, (*params, *bounds))
-        cells = cursor.fetchall()
-        cursor.execute(size_query, (*params, *bounds))
-        sizes = {int(r[0]): (r[1], r[2]) for r in cursor.fetchall()}
-        cursor.execute(reach_query, (*params, *bounds))
-        reached = {int(r[0]): r[1] for r in cursor.fetchall()}
+        cursor.execute(query, (*c_params, *b_params, *bounds))
+        result = cursor.fetchall()
+    cells = [r[1:5] for r in result if r[0] == "cell"]
+    sizes = {int(r[1]): int(r[4]) for r in result if r[0] == "cohort"}
+    reached = {int(r[1]): int(r[5]) for r in result if r[0] == "cohort"}
     levels = dict(Service.Level.choices)
     grid: dict[tuple[int, str], dict] = {}
-    for cohort, lvl, q, cost, _spec in cells:
+    for cohort, lvl, q, cost in cells:
         cohort = int(cohort)
         row = grid.setdefault((cohort, lvl), {f"q{i}": 0.0 for i in range(QUARTERS + 1)})
         row[f"q{int(q)}"] += float(cost or 0.0)
     out = []
     for (cohort, lvl), cells_ in sorted(grid.items()):
-        families = sizes.get(cohort, (0, None))[0]
+        families = sizes.get(cohort, 0)
         out.append(
             _round(
                 {
@@ -1481,7 +1474,7 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
             )
         )
     reach_rows = []
-    for cohort, (families, _last) in sorted(sizes.items()):
+    for cohort, families in sorted(sizes.items()):
         complete = dt.date(cohort + 2, 12, 31) < today
         reach_rows.append(
             {

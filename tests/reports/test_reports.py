@@ -252,3 +252,11 @@ def test_reports_are_for_managers_coordinators_and_administrators(region, client
     assert client.get("/api/reports/workload/").status_code == 403
     client.force_login(make_user("koordinaattori", COORDINATOR))
     assert client.get("/reports/workload/").status_code == 200
+
+
+def test_lifecycle_months_are_whole_months_on_both_databases(region, boss):
+    # 22 March is 2.6 average months after F1's first contact (2 Jan 10:00): month 2, the
+    # first quarter; rounding (as a numeric CAST does on PostgreSQL) would make it month 3
+    region.buy(region.f1, dt.date(2026, 3, 22), lump_sum=300)
+    got = {r["level"]: r for r in selectors.lifecycle(boss, JAN, today=dt.date(2026, 11, 23)).rows}
+    assert (got["Specialised and consultative"]["q0"], got["Specialised and consultative"]["q1"]) == (1375.0, 0.0)
