@@ -20,7 +20,6 @@ from perhekeskus.access.api import AccessLoggedViewSetMixin
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log
 from perhekeskus.api import int_param
-from perhekeskus.people.roles import roles_of
 
 from . import policy, selectors, services
 from .catalog import REPORTS
@@ -121,9 +120,16 @@ class ReportViewSet(viewsets.ViewSet):
             raise DRFValidationError({k: list(v) for k, v in form.errors.items()})
         return form.filters()
 
-    def _basis(self, request) -> str:
-        roles = [r for r in policy.REPORT_ROLES if r in roles_of(request.user)]
-        return f"report:{roles[0]}" if roles else "report"
+    def _log(self, request, table, object_type: str) -> None:
+        if objects := table.logged():
+            access_log(
+                request=request,
+                action=AccessEvent.Action.LIST,
+                object_type=object_type,
+                objects=objects,
+                basis=policy.report_basis(request.user),
+                channel=AccessEvent.Channel.API,
+            )
 
     @extend_schema(responses=ReportInfoSerializer(many=True))
     def list(self, request):
@@ -140,15 +146,7 @@ class ReportViewSet(viewsets.ViewSet):
             raise Http404
         f = self._filters(request, spec.groups)
         table = spec.run(request.user, f)
-        if table.families:
-            access_log(
-                request=request,
-                action=AccessEvent.Action.LIST,
-                object_type="family",
-                objects=[(a, b or a) for a, b in table.families],
-                basis=self._basis(request),
-                channel=AccessEvent.Channel.API,
-            )
+        self._log(request, table, "family")
         return Response(_payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows)))
 
     @extend_schema(parameters=FILTER_PARAMS + DRILL_PARAMS, responses=ReportSerializer)
@@ -160,15 +158,7 @@ class ReportViewSet(viewsets.ViewSet):
         limit = int_param(request, "limit", minimum=1, maximum=1000) or 100
         offset = int_param(request, "offset") or 0
         table, total = selectors.drill_table(request.user, f, limit=limit, offset=offset)
-        if table.families:
-            access_log(
-                request=request,
-                action=AccessEvent.Action.LIST,
-                object_type="appointment",
-                objects=table.families,
-                basis=self._basis(request),
-                channel=AccessEvent.Channel.API,
-            )
+        self._log(request, table, "appointment")
         return Response(_payload("rows", _("Rows behind the number"), "", f.as_params(), table, total))
 
 
@@ -197,9 +187,6 @@ class PurchasedServiceSerializer(serializers.ModelSerializer):
         read_only_fields = ["amount", "recorded_at"]
         # the rules (either units or a lump sum, dates, scope) are checked by the service
         validators = []
-
-    def validate(self, attrs):
-        return attrs
 
 
 class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
@@ -235,11 +222,11 @@ class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
         except ValidationError as exc:
             raise DRFValidationError(exc.message_dict) from None
         serializer.instance = saved
-        self._log(AccessEvent.Action.UPDATE if purchase else AccessEvent.Action.CREATE, [saved], basis=self._basis())
-
-    def _basis(self) -> str:
-        roles = [r for r in policy.REPORT_ROLES if r in roles_of(self.request.user)]
-        return f"report:{roles[0]}" if roles else "report"
+        self._log(
+            AccessEvent.Action.UPDATE if purchase else AccessEvent.Action.CREATE,
+            [saved],
+            basis=policy.report_basis(self.request.user),
+        )
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -258,6 +245,6 @@ class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
             action=AccessEvent.Action.UPDATE,
             object_type="purchase",
             objects=[(pk, family_id)],
-            basis=self._basis(),
+            basis=policy.report_basis(self.request.user),
             channel=AccessEvent.Channel.API,
         )

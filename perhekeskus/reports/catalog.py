@@ -21,8 +21,6 @@ class Report:
     # which grouping the report offers (worker/unit/organisation), empty for none
     groups: tuple[str, ...] = ()
     default_group: str = "worker"
-    # rows name families (by key): shown rows are access-logged
-    family_rows: bool = False
 
 
 REPORTS: dict[str, Report] = {
@@ -33,14 +31,12 @@ REPORTS: dict[str, Report] = {
             _("Hours per family"),
             _("Worker-hours of realised and still planned work for each family."),
             selectors.family_hours,
-            family_rows=True,
         ),
         Report(
             "family_cost",
             _("Cost per family"),
             _("Own work at the booked unit prices plus purchased services, for each family."),
             selectors.family_cost,
-            family_rows=True,
         ),
         Report(
             "worker_work_type",

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, has_role, in_scope, scope_of_roles, scope_q
+from perhekeskus.people.roles import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    MANAGER,
+    has_role,
+    in_scope,
+    roles_of,
+    scope_of_roles,
+    scope_q,
+)
 
 REPORT_ROLES = (MANAGER, COORDINATOR, ADMINISTRATOR)
 # Who records and corrects purchased services (the purchasing organisation's managers and
@@ -51,3 +60,9 @@ def may_record_for(user, organisation_id: int) -> bool:
 
 def may_see_addresses(user, *, organisation_id: int, unit_id: int) -> bool:
     return in_scope(user, *ADDRESS_ROLES, organisation_id=organisation_id, unit_id=unit_id)
+
+
+def report_basis(user) -> str:
+    """The basis recorded in the access log for what a report shows: the role it is seen by."""
+    roles = roles_of(user)
+    return next((f"report:{r}" for r in REPORT_ROLES if r in roles), "report")

@@ -132,8 +132,17 @@ class Table:
     # which column labels the chart's x axis, which columns are its series
     chart: dict | None = None
     notes: list[str] = field(default_factory=list)
-    # (family id, family id) of the families the rows name, for the access log
-    families: list[tuple[int, int]] = field(default_factory=list)
+    # the lifecycle's second table: each cohort's size and reach of specialised services
+    reach: list[dict] | None = None
+
+    def logged(self, rows: list[dict] | None = None) -> list[tuple[int, int]]:
+        """(object id, family id) of the families these rows name (all rows by default),
+        for the access log: a family report's families, a drill-down's appointments."""
+        return [
+            (r.get("_appointment_id") or r["_family_id"], r["_family_id"])
+            for r in (self.rows if rows is None else rows)
+            if r.get("_family_id")
+        ]
 
 
 # --- expressions -----------------------------------------------------------------------
@@ -329,9 +338,8 @@ def family_hours(user, f: Filters) -> Table:
         )
         .order_by("-realised_hours", "appointment__family__key")
     )
-    out, families = [], []
+    out = []
     for r in rows:
-        families.append((r["appointment__family_id"], r["appointment__family_id"]))
         out.append(
             _round(
                 {
@@ -342,6 +350,7 @@ def family_hours(user, f: Filters) -> Table:
                     "realised_appointments": r["realised_appointments"],
                     "workers": r["workers"],
                     "_drill": {"family": r["appointment__family__key"]},
+                    "_family_id": r["appointment__family_id"],
                 }
             )
         )
@@ -369,7 +378,6 @@ def family_hours(user, f: Filters) -> Table:
             "stacked": True,
             "top": 30,
         },
-        families=families,
     )
 
 
@@ -387,7 +395,7 @@ def family_cost(user, f: Filters) -> Table:
         r["family_id"]: r
         for r in purchase_rows(user, f)
         .values("family_id", "family__key")
-        .annotate(purchased=Sum(Cast("amount", FloatField())), purchases=Count("pk"))
+        .annotate(purchased=Sum(Cast("amount", FloatField())))
         .order_by()
     }
     out = []
@@ -405,7 +413,7 @@ def family_cost(user, f: Filters) -> Table:
                     "total": own_cost + purchased,
                     "open_cost": o.get("open_cost", 0.0),
                     "_drill": {"family": key},
-                    "_id": family_id,
+                    "_family_id": family_id,
                 }
             )
         )
@@ -432,7 +440,6 @@ def family_cost(user, f: Filters) -> Table:
         rows=out,
         totals=totals,
         chart={"type": "bar", "label": "family", "series": ["own_cost", "purchased"], "stacked": True, "top": 30},
-        families=[(r.pop("_id"), 0) for r in out],
     )
 
 
@@ -955,21 +962,14 @@ def own_vs_purchased(user, f: Filters) -> Table:
         for r in work_rows(user, f)
         .filter(appointment__family__isnull=False)
         .values("appointment__work_type__service_id")
-        .annotate(
-            **measures("realised_hours", "realised_cost"),
-            families=Count("appointment__family_id", distinct=True, filter=Q_REALISED),
-        )
+        .annotate(**measures("realised_hours", "realised_cost"))
         .order_by()
     }
     bought = {
         r["service_id"]: r
         for r in purchase_rows(user, f)
         .values("service_id")
-        .annotate(
-            purchased=Sum(Cast("amount", FloatField())),
-            purchases=Count("pk"),
-            purchased_families=Count("family_id", distinct=True),
-        )
+        .annotate(purchased=Sum(Cast("amount", FloatField())), purchases=Count("pk"))
         .order_by()
     }
     services = {
@@ -1488,7 +1488,7 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     quarter_cols = [
         Column(f"q{i}", _("months %(a)d-%(b)d") % {"a": 3 * i, "b": 3 * i + 2}, "eur") for i in range(QUARTERS)
     ] + [Column(f"q{QUARTERS}", _("24 months and later"), "eur")]
-    table = Table(
+    return Table(
         columns=[
             Column("cohort", _("Cohort (year of first contact)"), "year"),
             Column("level", _("Service level")),
@@ -1509,9 +1509,8 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
                 "by months since the first contact."
             ),
         ],
+        reach=reach_rows,
     )
-    table.reach = reach_rows  # type: ignore[attr-defined]
-    return table
 
 
 def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) -> tuple[Table, int]:
@@ -1527,12 +1526,9 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
         qs = qs[offset : offset + limit]
     statuses, reasons = dict(Appointment.Status.choices), dict(CancellationReason.choices)
     locations, roles = dict(Appointment.LocationKind.choices), dict(Participant.Role.choices)
-    out, families = [], []
+    out = []
     for r in qs:
         start = timezone.localtime(r["start"], HELSINKI)
-        family_id = r["appointment__family_id"]
-        if family_id:
-            families.append((r["appointment_id"], family_id))
         address = ""
         if r["appointment__address"]:
             if r["appointment__family__address_protected"]:
@@ -1563,6 +1559,8 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
                     else 0.0,
                     "location": str(locations[r["appointment__location_kind"]]),
                     "address": address,
+                    "_appointment_id": r["appointment_id"],
+                    "_family_id": r["appointment__family_id"],
                 }
             )
         )
@@ -1586,6 +1584,5 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
             Column("address", _("Address")),
         ],
         rows=out,
-        families=families,
     )
     return table, total

@@ -27,7 +27,8 @@ FIELDS = (
 )
 
 
-def _validate(user, data: dict) -> tuple[dict, Family | None]:
+def _validate(user, data: dict) -> Family:
+    """Check every rule; the family the key names."""
     errors: dict[str, list[str]] = {}
     purchaser, provider, service = data.get("purchaser"), data.get("provider"), data.get("service")
     if purchaser is not None and not policy.may_record_for(user, purchaser.pk):
@@ -72,7 +73,7 @@ def _validate(user, data: dict) -> tuple[dict, Family | None]:
         errors["lump_sum"] = [_("A lump sum is zero or more.")]
     if errors:
         raise ValidationError(errors)
-    return data, family
+    return family
 
 
 @transaction.atomic
@@ -80,7 +81,7 @@ def purchase_save(*, user, data: dict, purchase: PurchasedService | None = None)
     """Record a purchase, or correct one the user may correct."""
     if purchase is not None and not policy.may_record_for(user, purchase.purchaser_id):
         raise ValidationError({"purchaser": [_("You do not record purchases of this organisation.")]})
-    data, family = _validate(user, data)
+    family = _validate(user, data)
     purchase = purchase or PurchasedService(recorded_by=user)
     for name in FIELDS:
         value = data.get(name)

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log
 from perhekeskus.api import validation_error_payload
-from perhekeskus.people.roles import roles_of
 
 from . import exports, policy, selectors, services
 from .catalog import REPORTS
@@ -33,37 +32,32 @@ def _require_reports(request):
         raise PermissionDenied
 
 
-def _log_families(request, table, *, action: str, object_type: str, basis: str, channel=AccessEvent.Channel.PAGE):
-    if table.families:
+def _log(request, objects, *, action: str, object_type: str, channel=AccessEvent.Channel.PAGE):
+    """Log the families a page or file names (nothing when it names none)."""
+    if objects:
         access_log(
             request=request,
             action=action,
             object_type=object_type,
-            objects=[(obj, fam or obj) for obj, fam in table.families],
-            basis=basis,
+            objects=objects,
+            basis=policy.report_basis(request.user),
             channel=channel,
         )
 
 
-def _export(request, table, *, name: str, title: str, filters: dict, basis: str, object_type: str):
+def _export(request, table, *, name: str, title: str, filters: dict, object_type: str):
     fmt = request.GET.get("format")
-    _log_families(
+    _log(
         request,
-        table,
+        table.logged(),
         action=AccessEvent.Action.EXPORT,
         object_type=object_type,
-        basis=basis,
         channel=AccessEvent.Channel.EXPORT,
     )
     filename = f"{name}_{filters['start']}_{filters['end']}"
     if fmt == "csv":
         return exports.csv_response(table, filename)
     return exports.xlsx_response(table, filename, str(title), filters)
-
-
-def _basis(request) -> str:
-    roles = [r for r in policy.REPORT_ROLES if r in roles_of(request.user)]
-    return f"report:{roles[0]}" if roles else "report"
 
 
 def _chart_payload(table) -> dict | None:
@@ -127,22 +121,16 @@ def report(request, key: str):
     f = form.filters()
     table = spec.run(request.user, f)
     params = f.as_params()
-    basis = _basis(request)
     if request.GET.get("format") in ("csv", "xlsx"):
-        return _export(request, table, name=key, title=spec.title, filters=params, basis=basis, object_type="family")
+        return _export(request, table, name=key, title=spec.title, filters=params, object_type="family")
     shown = table.rows[: selectors.PAGE_ROWS]
-    if spec.family_rows:
-        # only the families on the page are shown (and logged); exports give all
-        shown_ids = {r["family"] for r in shown}
-        table.families = [
-            pair for pair, row in zip(table.families, table.rows, strict=False) if row["family"] in shown_ids
-        ]
-        _log_families(request, table, action=AccessEvent.Action.LIST, object_type="family", basis=basis)
+    # only the families on the page are shown (and logged); exports give all
+    _log(request, table.logged(shown), action=AccessEvent.Action.LIST, object_type="family")
     drill_base = reverse("reports:rows")
     for r in shown:
         drill = r.get("_drill")
         r["_link"] = f"{drill_base}?{urlencode(_drill_params(params, drill))}" if drill else None
-    if table.totals is not None and key not in ("metrics", "lifecycle"):
+    if table.totals is not None:
         table.totals["_link"] = f"{drill_base}?{urlencode(params)}"
     context = {
         "spec": spec,
@@ -153,9 +141,7 @@ def report(request, key: str):
         "chart": _chart_payload(table),
         "export_csv": f"?{urlencode(params | {'format': 'csv'})}",
         "export_xlsx": f"?{urlencode(params | {'format': 'xlsx'})}",
-        "reach": getattr(table, "reach", None),
-        "report_links": {k: reverse("reports:report", args=[k]) for k in REPORTS},
-        "filter_query": urlencode(params),
+        "reach": table.reach,
     }
     return render(request, "reports/report.html", context)
 
@@ -184,16 +170,13 @@ def rows(request):
         return render(request, "reports/rows.html", {"form": form, "table": None}, status=400)
     f = form.filters()
     params = f.as_params()
-    basis = _basis(request)
     if request.GET.get("format") in ("csv", "xlsx"):
         table, _total = selectors.drill_table(request.user, f)
-        return _export(
-            request, table, name="rows", title=_("Rows"), filters=params, basis=basis, object_type="appointment"
-        )
+        return _export(request, table, name="rows", title=_("Rows"), filters=params, object_type="appointment")
     page_no = request.GET.get("page") or "1"
     page_no = int(page_no) if page_no.isdigit() else 1
     table, total = selectors.drill_table(request.user, f, limit=DRILL_PAGE, offset=(page_no - 1) * DRILL_PAGE)
-    _log_families(request, table, action=AccessEvent.Action.LIST, object_type="appointment", basis=basis)
+    _log(request, table.logged(), action=AccessEvent.Action.LIST, object_type="appointment")
     paginator = Paginator(range(total), DRILL_PAGE)
     page = paginator.get_page(page_no)
     return render(
@@ -223,13 +206,7 @@ def _require_purchases(request):
 def purchase_list(request):
     _require_purchases(request)
     page = Paginator(selectors.purchase_list(request.user), 100).get_page(request.GET.get("page"))
-    access_log(
-        request=request,
-        action=AccessEvent.Action.LIST,
-        object_type="purchase",
-        objects=[(p.pk, p.family_id) for p in page],
-        basis=_basis(request),
-    )
+    _log(request, [(p.pk, p.family_id) for p in page], action=AccessEvent.Action.LIST, object_type="purchase")
     return render(request, "reports/purchase_list.html", {"page": page})
 
 
@@ -255,12 +232,11 @@ def purchase_edit(request, pk: int | None = None):
                 for field, field_messages in validation_error_payload(exc).items():
                     form.add_error(field if field in form.fields else None, field_messages)
             else:
-                access_log(
-                    request=request,
+                _log(
+                    request,
+                    [(saved.pk, saved.family_id)],
                     action=AccessEvent.Action.UPDATE if purchase else AccessEvent.Action.CREATE,
                     object_type="purchase",
-                    objects=[(saved.pk, saved.family_id)],
-                    basis=_basis(request),
                 )
                 messages.success(request, _("Purchased service saved: %(amount)s EUR.") % {"amount": saved.amount})
                 return redirect("reports:purchase_list")
@@ -269,13 +245,7 @@ def purchase_edit(request, pk: int | None = None):
         form = PurchasedServiceForm(instance=purchase, initial=initial)
         status = 200
         if purchase:
-            access_log(
-                request=request,
-                action=AccessEvent.Action.VIEW,
-                object_type="purchase",
-                objects=[(purchase.pk, purchase.family_id)],
-                basis=_basis(request),
-            )
+            _log(request, [(purchase.pk, purchase.family_id)], action=AccessEvent.Action.VIEW, object_type="purchase")
     return render(request, "reports/purchase_form.html", {"form": form, "purchase": purchase}, status=status)
 
 
@@ -291,12 +261,6 @@ def purchase_delete(request, pk: int):
             for m in field_messages:
                 messages.error(request, m)
     else:
-        access_log(
-            request=request,
-            action=AccessEvent.Action.UPDATE,
-            object_type="purchase",
-            objects=[(pk, purchase.family_id)],
-            basis=_basis(request),
-        )
+        _log(request, [(pk, purchase.family_id)], action=AccessEvent.Action.UPDATE, object_type="purchase")
         messages.success(request, _("Purchased service removed."))
     return redirect("reports:purchase_list")
