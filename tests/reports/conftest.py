@@ -44,7 +44,7 @@ from tests.factories import (
     make_worker,
 )
 
-JAN = {"start": "2026-01-01", "end": "2026-01-31"}
+JAN_PARAMS = {"start": "2026-01-01", "end": "2026-01-31"}
 
 
 def _population():

@@ -16,8 +16,8 @@ from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling.models import WorkType
 from tests.factories import make_user
 
-from .conftest import JAN
-from .test_reports import JAN as JAN_FILTERS
+from .conftest import JAN_PARAMS
+from .test_reports import JAN
 
 
 @pytest.fixture
@@ -33,15 +33,15 @@ def _xlsx_rows(response):
 def test_xlsx_and_csv_match_the_report(region, boss, client):
     client.force_login(boss)
     client.cookies["django_language"] = "en"
-    table = selectors.workload(boss, JAN_FILTERS)
-    rows = _xlsx_rows(client.get("/reports/workload/", {**JAN, "format": "xlsx"}))
+    table = selectors.workload(boss, JAN)
+    rows = _xlsx_rows(client.get("/reports/workload/", {**JAN_PARAMS, "format": "xlsx"}))
     header = rows.index(
         ["Worker", "Unit", "Shift hours", "Booked hours", "Realised hours", "Free hours", "Utilisation (%)", "Families"]
     )
     body = rows[header + 1 : header + 1 + len(table.rows)]
     assert body == [[r[c.key] for c in table.columns] for r in table.rows]
     assert rows[header + 1 + len(table.rows)][2:6] == [32.0, 9.5, 6.0, 22.5]  # totals
-    response = client.get("/reports/workload/", {**JAN, "format": "csv"})
+    response = client.get("/reports/workload/", {**JAN_PARAMS, "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[1][:3] == ["Kolme Cecilia", "B1", "8.0"]
@@ -50,12 +50,12 @@ def test_xlsx_and_csv_match_the_report(region, boss, client):
 def test_no_formula_injection_in_exports(region, boss, client):
     WorkType.objects.filter(pk=region.wb.pk).update(name='=HYPERLINK("http://evil","x")')
     client.force_login(boss)
-    rows = _xlsx_rows(client.get("/reports/worker_work_type/", {**JAN, "format": "xlsx"}))
+    rows = _xlsx_rows(client.get("/reports/worker_work_type/", {**JAN_PARAMS, "format": "xlsx"}))
     cells = [c for r in rows for c in r if isinstance(c, str) and "HYPERLINK" in c]
     assert cells and all(c.startswith("'=") for c in cells)
-    wb = load_workbook(io.BytesIO(client.get("/reports/worker_work_type/", {**JAN, "format": "xlsx"}).content))
+    wb = load_workbook(io.BytesIO(client.get("/reports/worker_work_type/", {**JAN_PARAMS, "format": "xlsx"}).content))
     assert all(cell.data_type != "f" for row in wb.active.iter_rows() for cell in row)
-    text = client.get("/reports/rows/", {**JAN, "format": "csv"}).content.decode("utf-8-sig")
+    text = client.get("/reports/rows/", {**JAN_PARAMS, "format": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
 
 
@@ -63,27 +63,27 @@ def test_drill_down_rows_hide_protected_addresses_and_names(region, client):
     coordinator = make_user("koordinaattori", COORDINATOR)
     client.force_login(coordinator)
     client.cookies["django_language"] = "en"
-    text = client.get("/reports/rows/", {**JAN, "format": "csv"}).content.decode("utf-8-sig")
+    text = client.get("/reports/rows/", {**JAN_PARAMS, "format": "csv"}).content.decode("utf-8-sig")
     assert "Kotikatu 1" in text  # a planner sees the address of F1's home visit
     assert "Salainen polku" not in text and "(address non-disclosure)" in text  # F2 is protected
     assert "Perhe Ensimmäinen" not in text and "Eetu" not in text  # no family or person names
     boss = make_user("johtaja", MANAGER)
     client.force_login(boss)
-    text = client.get("/reports/rows/", {**JAN, "format": "csv"}).content.decode("utf-8-sig")
+    text = client.get("/reports/rows/", {**JAN_PARAMS, "format": "csv"}).content.decode("utf-8-sig")
     assert "Kotikatu 1" not in text  # managers plan no visits: no addresses
     assert region.f1.key in text
 
 
 def test_drill_down_gives_the_rows_behind_a_number(region, boss, client):
     client.force_login(boss)
-    page = client.get("/reports/cancellations/", JAN).content.decode()
+    page = client.get("/reports/cancellations/", JAN_PARAMS).content.decode()
     assert "reason=client_cancelled" in page
     table, total = selectors.drill_table(
         boss,
-        selectors.Filters(start=JAN_FILTERS.start, end=JAN_FILTERS.end, reason="client_cancelled", status="cancelled"),
+        selectors.Filters(start=JAN.start, end=JAN.end, reason="client_cancelled", status="cancelled"),
     )
     assert total == 1 and table.rows[0]["worker"] == "Kaksi Bertta" and table.rows[0]["family"] == region.f2.key
-    response = client.get("/reports/rows/", {**JAN, "family": region.f1.key})
+    response = client.get("/reports/rows/", {**JAN_PARAMS, "family": region.f1.key})
     assert response.status_code == 200
     assert response.content.decode().count(region.f1.key) >= 6  # a1, a2 (two workers), a7, a8 rows
 
@@ -91,7 +91,7 @@ def test_drill_down_gives_the_rows_behind_a_number(region, boss, client):
 def test_api_serves_the_same_numbers(region, boss):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(boss)
-    body = api.get("/api/reports/family_cost/", JAN).json()
+    body = api.get("/api/reports/family_cost/", JAN_PARAMS).json()
     assert body["totals"]["total"] == 2280.0
     assert {r["family"]: r["total"] for r in body["rows"]} == {region.f1.key: 1310.0, region.f2.key: 970.0}
     assert [c["key"] for c in body["columns"]][:2] == ["family", "realised_hours"]
@@ -101,7 +101,7 @@ def test_api_serves_the_same_numbers(region, boss):
     assert empty.status_code == 400 and set(empty.json()) == {"organisation", "worker"}
     bad = api.get("/api/reports/workload/", {"start": "2026-13-01"})
     assert bad.status_code == 400 and "start" in bad.json()
-    rows = api.get("/api/reports/rows/", {**JAN, "family": region.f2.key}).json()
+    rows = api.get("/api/reports/rows/", {**JAN_PARAMS, "family": region.f2.key}).json()
     assert rows["count"] == 2 and {r["status"] for r in rows["rows"]} == {"Cancelled", "Realised"}
 
 

@@ -5,12 +5,15 @@ are worked out by hand there. The same tests run on SQLite and on PostgreSQL
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.people.roles import COORDINATOR, MANAGER
 from perhekeskus.reports import selectors
 from perhekeskus.reports.selectors import Filters
-from tests.factories import make_user
+from perhekeskus.scheduling.services import appointment_book, appointment_realise
+from tests.factories import FamilyFactory, local, make_user
 
 JAN = Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
 
@@ -221,6 +224,23 @@ def test_filters_narrow_the_numbers(region, boss):
 
 
 def test_report_queries_do_not_grow_with_rows(region, boss, django_assert_max_num_queries):
+    def count(report):
+        with CaptureQueriesContext(connection) as ctx:
+            report(boss, JAN)
+        return len(ctx.captured_queries)
+
+    reports = (selectors.family_hours, selectors.workload, selectors.family_cost)
+    count(reports[0])  # the user's roles are read once and kept on the user
+    before = {r: count(r) for r in reports}
+    for i in range(3):  # three more families, each with a realised visit and a purchase
+        family = FamilyFactory(name=f"Perhe Lisä{i}")
+        visit = appointment_book(
+            actor=None, worker=region.w2, work_type=region.wa, family=family,
+            start=local(2026, 1, 12 + i, 9), end=local(2026, 1, 12 + i, 10), confirm_outside_shift=True,
+        )  # fmt: skip
+        appointment_realise(actor=None, appointment=visit)
+        region.buy(family, dt.date(2026, 1, 15), lump_sum=100)
+    assert {r: count(r) for r in before} == before
     with django_assert_max_num_queries(6):
         selectors.family_hours(boss, JAN)
     with django_assert_max_num_queries(8):
