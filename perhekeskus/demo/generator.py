@@ -35,6 +35,7 @@ from perhekeskus.people.roles import (
     WORKER,
     role_assign,
 )
+from perhekeskus.reports.services import work_facts_refresh
 from perhekeskus.scheduling.models import (
     Appointment,
     CancellationReason,
@@ -202,6 +203,10 @@ def generate(
         counts.update(generate_intake(rnd, today))
         say("Purchased services…")
         counts["purchased services"] = generate_purchases(rnd, today)
+        # the rows were bulk-written past the booking services: the reports' worker-hour
+        # rows are built once from the whole calendar
+        say("Worker-hour rows for the reports…")
+        work_facts_refresh()
         _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)

@@ -113,3 +113,51 @@ class PopulationYear(models.Model):
     @property
     def children(self) -> int:
         return self.age_0_6 + self.age_7_12 + self.age_13_15 + self.age_16_18
+
+
+class WorkFact(models.Model):
+    """One worker-hour row of the reports (docs/metrics.md): a worker's participation
+    (primary worker or work pair) in an appointment, with the appointment's columns the
+    reports read copied beside it and its durations in whole seconds. The reports scan
+    this one table instead of joining every participation to its appointment and
+    computing durations row by row (docs/decisions/0006-report-worker-hour-rows.md).
+
+    Kept exact by the booking services: every write to an appointment goes through
+    ``scheduling.services``, which sends ``appointments_changed`` inside its transaction,
+    and ``reports.services.work_facts_refresh`` rewrites the appointment's rows from its
+    participants there. ``manage.py work_facts --rebuild`` rebuilds them all (after a bulk
+    load such as the demo generator). Worker, unit, organisation, work type, service and
+    family are read through their foreign keys, so moving a worker or renaming a service
+    needs no refresh."""
+
+    participant = models.OneToOneField(
+        "scheduling.Participant", on_delete=models.CASCADE, primary_key=True, related_name="fact"
+    )
+    appointment = models.ForeignKey("scheduling.Appointment", on_delete=models.CASCADE, related_name="+")
+    worker = models.ForeignKey("people.Worker", on_delete=models.PROTECT, related_name="+", db_index=False)
+    role = models.CharField(max_length=10)
+    # the participation's planned start, and its local (Helsinki) day: periods are local days
+    start = models.DateTimeField()
+    day = models.DateField()
+    status = models.CharField(max_length=10)
+    work_type = models.ForeignKey("scheduling.WorkType", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # no index of its own: a report reads a year of rows, and PostgreSQL would walk a
+    # family index in family order instead of scanning (2-3 x slower; docs/performance.md)
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, null=True, related_name="+", db_index=False)
+    location_kind = models.CharField(max_length=20)
+    cancellation_reason = models.CharField(max_length=30, blank=True)
+    cancelled_by = models.CharField(max_length=20, blank=True)
+    # cancelled less than 24 hours before the planned start
+    late = models.BooleanField(default=False)
+    planned_seconds = models.IntegerField()
+    # realised appointments only; 0 otherwise
+    actual_seconds = models.IntegerField(default=0)
+    unit_price = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("worker-hour row")
+        verbose_name_plural = _("worker-hour rows")
+        indexes = [
+            models.Index(fields=["day"], name="workfact_day"),
+            models.Index(fields=["worker", "day"], name="workfact_worker_day"),
+        ]

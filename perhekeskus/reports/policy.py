@@ -38,8 +38,9 @@ def may_record_purchases(user) -> bool:
     return has_role(user, *PURCHASE_ROLES)
 
 
-def worker_scope_q(user, prefix: str = "resource__worker__") -> Q:
-    """Rows of workers within the user's report scope (an empty Q: the whole region)."""
+def worker_scope_q(user, prefix: str = "worker__") -> Q:
+    """Rows of workers within the user's report scope (an empty Q: the whole region);
+    ``prefix`` leads from the rows to their worker."""
     q = scope_q(user, *REPORT_ROLES, organisation=f"{prefix}organisation_id", unit=f"{prefix}unit_id")
     return Q() if q is None else q
 

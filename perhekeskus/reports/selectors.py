@@ -3,11 +3,11 @@ aggregate query per report part, whatever the number of appointments), and the s
 functions serve the pages, the exports and the API. docs/metrics.md defines each
 number; the names of the measures here are the names used there.
 
-The unit of work is the *worker-hour*: a ``Participant`` row of a worker (the primary
-worker or the work pair) on an appointment. An appointment done by two workers is two
-worker-hours per hour and costs twice its unit price per hour. Appointment-level counts
-(cancellations, planned vs realised) use the primary worker's row only, so that each
-appointment counts once.
+The unit of work is the *worker-hour*: a ``WorkFact`` row, one per participation of a
+worker (the primary worker or the work pair) in an appointment, kept exact by the booking
+services. An appointment done by two workers is two worker-hours per hour and costs twice
+its unit price per hour. Appointment-level counts (cancellations, planned vs realised)
+use the primary worker's row only, so that each appointment counts once.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from perhekeskus.scheduling.models import Appointment, Participant, Shift, WorkC
 from perhekeskus.scheduling.selectors import Epoch
 
 from . import policy
-from .models import PopulationYear, PurchasedService
+from .models import PopulationYear, PurchasedService, WorkFact
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REALISED, PLANNED, CANCELLED = Appointment.Status.REALISED, Appointment.Status.PLANNED, Appointment.Status.CANCELLED
@@ -161,12 +161,17 @@ def _given(qs: QuerySet, lookups: dict) -> QuerySet:
     return qs.filter(**{k: v for k, v in lookups.items() if v not in (None, "")})
 
 
-PLANNED_HOURS = _duration("end", "start")  # on Participant: the appointment's planned time
-ACTUAL_HOURS = _duration("appointment__actual_end", "appointment__actual_start")
-PRICE = Cast("appointment__unit_price", FloatField())
-Q_REALISED = Q(appointment__status=REALISED)
-Q_ACTIVE = ~Q(appointment__status=CANCELLED)
-Q_OPEN = Q(appointment__status=PLANNED)
+def _hours(seconds_field: str):
+    return Cast(seconds_field, FloatField()) / Value(3600.0)
+
+
+# on WorkFact: the participation's planned time, the realised time (0 unless realised)
+PLANNED_HOURS = _hours("planned_seconds")
+ACTUAL_HOURS = _hours("actual_seconds")
+PRICE = Cast("unit_price", FloatField())
+Q_REALISED = Q(status=REALISED)
+Q_ACTIVE = ~Q(status=CANCELLED)
+Q_OPEN = Q(status=PLANNED)
 
 
 def _sum(expr, q: Q | None = None):
@@ -184,7 +189,7 @@ def measures(*names: str) -> dict:
         "worker_visits": lambda: Count("pk", filter=Q_ACTIVE),
         "appointments": lambda: Count("appointment_id", distinct=True, filter=Q_ACTIVE),
         "realised_appointments": lambda: Count("appointment_id", distinct=True, filter=Q_REALISED),
-        "families": lambda: Count("appointment__family_id", distinct=True, filter=Q_REALISED),
+        "families": lambda: Count("family_id", distinct=True, filter=Q_REALISED),
     }
     return {name: all_measures[name]() for name in names}
 
@@ -200,38 +205,36 @@ def _share(part: float, whole: float) -> float | None:
 # --- the rows every report starts from ----------------------------------------------
 
 
-def work_rows(user, f: Filters, *, period: bool = True) -> QuerySet[Participant]:
-    """Worker-hour rows of the period within the user's scope and the filters."""
-    qs = Participant.objects.filter(role__in=WORKER_ROLES)
+def work_rows(user, f: Filters, *, period: bool = True) -> QuerySet[WorkFact]:
+    """Worker-hour rows of the period (by local day) within the user's scope and the
+    filters: ``WorkFact`` rows, one per worker participation."""
+    qs = WorkFact.objects.all()
     if period:
-        lo, hi = f.bounds
-        qs = qs.filter(start__gte=lo, start__lt=hi)
+        qs = qs.filter(day__gte=f.start, day__lte=f.end)
     qs = qs.filter(policy.worker_scope_q(user))
     simple = {
-        "resource__worker__organisation_id": f.organisation,
-        "resource__worker__unit_id": f.unit,
-        "resource__worker__id": f.worker,
-        "appointment__work_type__service_id": f.service,
-        "appointment__work_type_id": f.work_type,
-        "appointment__family__key": f.family,
-        "appointment__cancellation_reason": f.reason,
-        "appointment__cancelled_by": f.cancelled_by,
-        "appointment__work_type__service__level": f.level,
-        "appointment__status": f.status,
-        "appointment__location_kind": f.location,
+        "worker__organisation_id": f.organisation,
+        "worker__unit_id": f.unit,
+        "worker__id": f.worker,
+        "work_type__service_id": f.service,
+        "work_type_id": f.work_type,
+        "family__key": f.family,
+        "cancellation_reason": f.reason,
+        "cancelled_by": f.cancelled_by,
+        "work_type__service__level": f.level,
+        "status": f.status,
+        "location_kind": f.location,
     }
     qs = _given(qs, simple)
     if f.work_class:
-        qs = qs.filter(appointment__work_type__work_class__in=f.work_class)
+        qs = qs.filter(work_type__work_class__in=f.work_class)
     if f.month:
-        lo = dt.datetime.combine(f.month.replace(day=1), dt.time(0), tzinfo=HELSINKI)
         nxt = (f.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        hi = dt.datetime.combine(nxt, dt.time(0), tzinfo=HELSINKI)
-        qs = qs.filter(start__gte=lo, start__lt=hi)
+        qs = qs.filter(day__gte=f.month.replace(day=1), day__lt=nxt)
     return qs
 
 
-def appointment_rows(user, f: Filters) -> QuerySet[Participant]:
+def appointment_rows(user, f: Filters) -> QuerySet[WorkFact]:
     """One row per appointment: the primary worker's."""
     return work_rows(user, f).filter(role=Participant.Role.PRIMARY)
 
@@ -253,31 +256,31 @@ def purchase_rows(user, f: Filters, *, period: bool = True) -> QuerySet[Purchase
 
 def shift_rows(user, f: Filters) -> QuerySet[Shift]:
     lo, hi = f.bounds
-    qs = Shift.objects.filter(policy.worker_scope_q(user, prefix="worker__"), start__gte=lo, start__lt=hi)
+    qs = Shift.objects.filter(policy.worker_scope_q(user), start__gte=lo, start__lt=hi)
     return _given(qs, {"worker__organisation_id": f.organisation, "worker__unit_id": f.unit, "worker_id": f.worker})
 
 
-def _worker_label(row: dict, prefix: str = "resource__worker__") -> str:
+def _worker_label(row: dict, prefix: str = "worker__") -> str:
     return f"{row[prefix + 'last_name']} {row[prefix + 'first_name']}"
 
 
 GROUPS = {
-    # group -> (fields on Participant, fields on Shift, label)
+    # group -> (fields on WorkFact, fields on Shift)
     "worker": (
         (
-            "resource__worker__id",
-            "resource__worker__last_name",
-            "resource__worker__first_name",
-            "resource__worker__unit__name",
+            "worker__id",
+            "worker__last_name",
+            "worker__first_name",
+            "worker__unit__name",
         ),
         ("worker_id",),
     ),
     "unit": (
-        ("resource__worker__unit_id", "resource__worker__unit__name", "resource__worker__organisation__name"),
+        ("worker__unit_id", "worker__unit__name", "worker__organisation__name"),
         ("worker__unit_id",),
     ),
     "organisation": (
-        ("resource__worker__organisation_id", "resource__worker__organisation__name"),
+        ("worker__organisation_id", "worker__organisation__name"),
         ("worker__organisation_id",),
     ),
 }
@@ -291,19 +294,19 @@ def _group_row(group: str, row: dict) -> dict:
     if group == "worker":
         return {
             "name": _worker_label(row),
-            "unit": row["resource__worker__unit__name"],
-            "_drill": {"worker": row["resource__worker__id"]},
+            "unit": row["worker__unit__name"],
+            "_drill": {"worker": row["worker__id"]},
         }
     if group == "unit":
         return {
-            "name": row["resource__worker__unit__name"],
-            "unit": row["resource__worker__organisation__name"],
-            "_drill": {"unit": row["resource__worker__unit_id"]},
+            "name": row["worker__unit__name"],
+            "unit": row["worker__organisation__name"],
+            "_drill": {"unit": row["worker__unit_id"]},
         }
     return {
-        "name": row["resource__worker__organisation__name"],
+        "name": row["worker__organisation__name"],
         "unit": "",
-        "_drill": {"organisation": row["resource__worker__organisation_id"]},
+        "_drill": {"organisation": row["worker__organisation_id"]},
     }
 
 
@@ -330,33 +333,33 @@ def family_hours(user, f: Filters) -> Table:
     """1. Worker-hours per family."""
     rows = (
         work_rows(user, f)
-        .filter(appointment__family__isnull=False)
-        .values("appointment__family_id", "appointment__family__key")
+        .filter(family__isnull=False)
+        .values("family_id", "family__key")
         .annotate(
             **measures("realised_hours", "open_hours", "appointments", "realised_appointments"),
-            workers=Count("resource_id", distinct=True, filter=Q_ACTIVE),
+            workers=Count("worker_id", distinct=True, filter=Q_ACTIVE),
         )
-        .order_by("-realised_hours", "appointment__family__key")
+        .order_by("-realised_hours", "family__key")
     )
     out = []
     for r in rows:
         out.append(
             _round(
                 {
-                    "family": r["appointment__family__key"],
+                    "family": r["family__key"],
                     "realised_hours": r["realised_hours"],
                     "open_hours": r["open_hours"],
                     "appointments": r["appointments"],
                     "realised_appointments": r["realised_appointments"],
                     "workers": r["workers"],
-                    "_drill": {"family": r["appointment__family__key"]},
-                    "_family_id": r["appointment__family_id"],
+                    "_drill": {"family": r["family__key"]},
+                    "_family_id": r["family_id"],
                 }
             )
         )
     totals = _round(
         work_rows(user, f)
-        .filter(appointment__family__isnull=False)
+        .filter(family__isnull=False)
         .aggregate(**measures("realised_hours", "open_hours", "appointments", "realised_appointments"))
     )
     totals["family"] = _("%(n)d families") % {"n": len(out)}
@@ -384,10 +387,10 @@ def family_hours(user, f: Filters) -> Table:
 def family_cost(user, f: Filters) -> Table:
     """2. Cost per family: own work at the booked unit prices plus purchased services."""
     own = {
-        r["appointment__family_id"]: r
+        r["family_id"]: r
         for r in work_rows(user, f)
-        .filter(appointment__family__isnull=False)
-        .values("appointment__family_id", "appointment__family__key")
+        .filter(family__isnull=False)
+        .values("family_id", "family__key")
         .annotate(**measures("realised_cost", "open_cost", "realised_hours"))
         .order_by()
     }
@@ -401,7 +404,7 @@ def family_cost(user, f: Filters) -> Table:
     out = []
     for family_id in own.keys() | bought.keys():
         o, b = own.get(family_id, {}), bought.get(family_id, {})
-        key = o.get("appointment__family__key") or b.get("family__key")
+        key = o.get("family__key") or b.get("family__key")
         own_cost, purchased = o.get("realised_cost", 0.0), b.get("purchased", 0.0) or 0.0
         out.append(
             _round(
@@ -448,19 +451,19 @@ def worker_work_type(user, f: Filters) -> Table:
     rows = (
         work_rows(user, f)
         .values(
-            "resource__worker__id",
-            "resource__worker__last_name",
-            "resource__worker__first_name",
-            "appointment__work_type_id",
-            "appointment__work_type__name",
-            "appointment__work_type__work_class",
+            "worker__id",
+            "worker__last_name",
+            "worker__first_name",
+            "work_type_id",
+            "work_type__name",
+            "work_type__work_class",
         )
         .annotate(**measures("worker_visits", "booked_hours", "realised_hours", "realised_cost"))
         .order_by(
-            "resource__worker__last_name",
-            "resource__worker__first_name",
-            "resource__worker__id",
-            "appointment__work_type__name",
+            "worker__last_name",
+            "worker__first_name",
+            "worker__id",
+            "work_type__name",
         )
     )
     classes = dict(WorkClass.choices)
@@ -468,13 +471,13 @@ def worker_work_type(user, f: Filters) -> Table:
         _round(
             {
                 "worker": _worker_label(r),
-                "work_type": r["appointment__work_type__name"],
-                "work_class": str(classes.get(r["appointment__work_type__work_class"], "")),
+                "work_type": r["work_type__name"],
+                "work_class": str(classes.get(r["work_type__work_class"], "")),
                 "appointments": r["worker_visits"],
                 "booked_hours": r["booked_hours"],
                 "realised_hours": r["realised_hours"],
                 "realised_cost": r["realised_cost"],
-                "_drill": {"worker": r["resource__worker__id"], "work_type": r["appointment__work_type_id"]},
+                "_drill": {"worker": r["worker__id"], "work_type": r["work_type_id"]},
             }
         )
         for r in rows
@@ -485,9 +488,9 @@ def worker_work_type(user, f: Filters) -> Table:
     totals["appointments"] = totals.pop("worker_visits")
     by_class = (
         work_rows(user, f)
-        .values("appointment__work_type__work_class")
+        .values("work_type__work_class")
         .annotate(**measures("booked_hours"))
-        .order_by("appointment__work_type__work_class")
+        .order_by("work_type__work_class")
     )
     return Table(
         columns=[
@@ -503,7 +506,7 @@ def worker_work_type(user, f: Filters) -> Table:
         totals=totals,
         chart={
             "type": "doughnut",
-            "labels": [str(classes.get(r["appointment__work_type__work_class"], "")) for r in by_class],
+            "labels": [str(classes.get(r["work_type__work_class"], "")) for r in by_class],
             "data": [round(r["booked_hours"], 2) for r in by_class],
             "title": _("Booked hours by work class"),
         },
@@ -514,16 +517,16 @@ def cancellations(user, f: Filters) -> Table:
     """4. Cancelled appointments by reason and by who cancelled."""
     base = appointment_rows(user, f)
     total = base.count()
-    late = Q(appointment__cancelled_at__gt=F("start") - dt.timedelta(hours=24))
+    late = Q(late=True)
     rows = (
-        base.filter(appointment__status=CANCELLED)
-        .values("appointment__cancellation_reason", "appointment__cancelled_by")
+        base.filter(status=CANCELLED)
+        .values("cancellation_reason", "cancelled_by")
         .annotate(
             cancelled=Count("pk"),
             late=Count("pk", filter=late),
             hours=_sum(PLANNED_HOURS),
         )
-        .order_by("-cancelled", "appointment__cancellation_reason", "appointment__cancelled_by")
+        .order_by("-cancelled", "cancellation_reason", "cancelled_by")
     )
     from perhekeskus.scheduling.models import CancellationReason, CancelledBy
 
@@ -531,17 +534,15 @@ def cancellations(user, f: Filters) -> Table:
     out = [
         _round(
             {
-                "reason": str(
-                    reasons.get(r["appointment__cancellation_reason"], r["appointment__cancellation_reason"])
-                ),
-                "cancelled_by": str(parties.get(r["appointment__cancelled_by"], "")) or "–",
+                "reason": str(reasons.get(r["cancellation_reason"], r["cancellation_reason"])),
+                "cancelled_by": str(parties.get(r["cancelled_by"], "")) or "–",
                 "cancelled": r["cancelled"],
                 "share": _share(r["cancelled"], total),
                 "late": r["late"],
                 "hours": r["hours"],
                 "_drill": {
-                    "reason": r["appointment__cancellation_reason"],
-                    "cancelled_by": r["appointment__cancelled_by"],
+                    "reason": r["cancellation_reason"],
+                    "cancelled_by": r["cancelled_by"],
                     "status": CANCELLED,
                 },
             }
@@ -576,12 +577,12 @@ def cancellations(user, f: Filters) -> Table:
 
 def realised_client_work(user, f: Filters) -> Table:
     """5. Realised client work by month and work class."""
-    qs = work_rows(user, f).filter(Q_REALISED, appointment__work_type__work_class__in=CLIENT_WORK)
+    qs = work_rows(user, f).filter(Q_REALISED, work_type__work_class__in=CLIENT_WORK)
     rows = (
-        qs.annotate(month=TruncMonth("start", tzinfo=HELSINKI))
-        .values("month", "appointment__work_type__work_class")
+        qs.annotate(month=TruncMonth("day"))
+        .values("month", "work_type__work_class")
         .annotate(**measures("realised_hours", "realised_appointments", "families"))
-        .order_by("month", "appointment__work_type__work_class")
+        .order_by("month", "work_type__work_class")
     )
     classes = dict(WorkClass.choices)
     out = []
@@ -591,13 +592,13 @@ def realised_client_work(user, f: Filters) -> Table:
             _round(
                 {
                     "month": month,
-                    "work_class": str(classes[r["appointment__work_type__work_class"]]),
+                    "work_class": str(classes[r["work_type__work_class"]]),
                     "realised_appointments": r["realised_appointments"],
                     "realised_hours": r["realised_hours"],
                     "families": r["families"],
                     "_drill": {
                         "month": month,
-                        "work_class": (r["appointment__work_type__work_class"],),
+                        "work_class": (r["work_type__work_class"],),
                         "status": REALISED,
                     },
                 }
@@ -621,14 +622,7 @@ def realised_client_work(user, f: Filters) -> Table:
 
 def planned_vs_realised(user, f: Filters) -> Table:
     """6. Planned vs realised duration of realised appointments, per work type."""
-    qs = (
-        appointment_rows(user, f)
-        .filter(Q_REALISED)
-        .alias(
-            diff_s=(Epoch("appointment__actual_end") - Epoch("appointment__actual_start"))
-            - (Epoch("end") - Epoch("start"))
-        )
-    )
+    qs = appointment_rows(user, f).filter(Q_REALISED).alias(diff_s=F("actual_seconds") - F("planned_seconds"))
     diff = ACTUAL_HOURS - PLANNED_HOURS
     measures_ = {
         "realised": Count("pk"),
@@ -638,11 +632,7 @@ def planned_vs_realised(user, f: Filters) -> Table:
         "longer": Count("pk", filter=Q(diff_s__gt=0)),
         "difference": _sum(diff),
     }
-    rows = (
-        qs.values("appointment__work_type_id", "appointment__work_type__name")
-        .annotate(**measures_)
-        .order_by("appointment__work_type__name")
-    )
+    rows = qs.values("work_type_id", "work_type__name").annotate(**measures_).order_by("work_type__name")
 
     def shape(r, name, drill):
         return _round(
@@ -660,10 +650,7 @@ def planned_vs_realised(user, f: Filters) -> Table:
             1,
         )
 
-    out = [
-        shape(r, r["appointment__work_type__name"], {"work_type": r["appointment__work_type_id"], "status": REALISED})
-        for r in rows
-    ]
+    out = [shape(r, r["work_type__name"], {"work_type": r["work_type_id"], "status": REALISED}) for r in rows]
     totals = shape(qs.aggregate(**measures_), _("All work types"), None)
     return Table(
         columns=[
@@ -687,7 +674,7 @@ def meeting_share(user, f: Filters) -> Table:
     group = f.group if f.group in GROUPS else "unit"
     fields = GROUPS[group][0]
     shift_hours = _shift_hours_by(user, f, group)
-    is_class = {c: Q(appointment__work_type__work_class=c) & Q_ACTIVE for c in INTERNAL_WORK}
+    is_class = {c: Q(work_type__work_class=c) & Q_ACTIVE for c in INTERNAL_WORK}
     rows = (
         work_rows(user, f)
         .values(*fields)
@@ -765,29 +752,29 @@ def client_counts(user, f: Filters) -> Table:
     """8. Client counts: families and persons with realised work, per service."""
     qs = work_rows(user, f).filter(Q_REALISED)
     agg = {
-        "families": Count("appointment__family_id", distinct=True),
+        "families": Count("family_id", distinct=True),
         "persons": Count("appointment__persons", distinct=True),
         "realised_appointments": Count("appointment_id", distinct=True),
     }
     children, year = population_children(f.end.year)
     rows = (
         qs.values(
-            "appointment__work_type__service_id",
-            "appointment__work_type__service__name",
-            "appointment__work_type__service__organisation__name",
+            "work_type__service_id",
+            "work_type__service__name",
+            "work_type__service__organisation__name",
         )
         .annotate(**agg)
-        .order_by("-families", "appointment__work_type__service__name")
+        .order_by("-families", "work_type__service__name")
     )
     out = [
         {
-            "service": r["appointment__work_type__service__name"],
-            "organisation": r["appointment__work_type__service__organisation__name"],
+            "service": r["work_type__service__name"],
+            "organisation": r["work_type__service__organisation__name"],
             "families": r["families"],
             "persons": r["persons"],
             "realised_appointments": r["realised_appointments"],
             "families_per_1000": _per_1000(r["families"], children),
-            "_drill": {"service": r["appointment__work_type__service_id"], "status": REALISED},
+            "_drill": {"service": r["work_type__service_id"], "status": REALISED},
         }
         for r in rows
     ]
@@ -831,7 +818,7 @@ def workload(user, f: Filters) -> Table:
         .values(*fields)
         .annotate(
             **measures("booked_hours", "realised_hours", "open_hours"),
-            families=Count("appointment__family_id", distinct=True, filter=Q_ACTIVE),
+            families=Count("family_id", distinct=True, filter=Q_ACTIVE),
         )
         .order_by()
     }
@@ -841,9 +828,9 @@ def workload(user, f: Filters) -> Table:
         from perhekeskus.people.models import Worker
 
         lookup = {"worker": "id", "unit": "unit_id", "organisation": "organisation_id"}[group]
-        wf = [p.removeprefix("resource__worker__") for p in fields]
+        wf = [p.removeprefix("worker__") for p in fields]
         for w in Worker.objects.filter(**{f"{lookup}__in": missing}).values(*wf).order_by().distinct():
-            r = {f"resource__worker__{k}": v for k, v in w.items()}
+            r = {f"worker__{k}": v for k, v in w.items()}
             rows[_group_key(group, r)] = r | {
                 "booked_hours": 0.0,
                 "realised_hours": 0.0,
@@ -894,17 +881,11 @@ def visits_travel(user, f: Filters) -> Table:
     """10. Client visit times and travel times."""
     group = f.group if f.group in GROUPS else "worker"
     fields = GROUPS[group][0]
-    home = (
-        Q(appointment__location_kind=Appointment.LocationKind.CLIENT_HOME)
-        & Q_REALISED
-        & Q(appointment__work_type__work_class__in=CLIENT_WORK)
-    )
+    home = Q(location_kind=Appointment.LocationKind.CLIENT_HOME) & Q_REALISED & Q(work_type__work_class__in=CLIENT_WORK)
     other = (
-        ~Q(appointment__location_kind=Appointment.LocationKind.CLIENT_HOME)
-        & Q_REALISED
-        & Q(appointment__work_type__work_class__in=CLIENT_WORK)
+        ~Q(location_kind=Appointment.LocationKind.CLIENT_HOME) & Q_REALISED & Q(work_type__work_class__in=CLIENT_WORK)
     )
-    travel = Q(appointment__work_type__work_class=WorkClass.TRAVEL) & Q_ACTIVE
+    travel = Q(work_type__work_class=WorkClass.TRAVEL) & Q_ACTIVE
     agg = {
         "home_visits": Count("pk", filter=home),
         "home_visit_hours": _sum(ACTUAL_HOURS, home),
@@ -958,10 +939,10 @@ def visits_travel(user, f: Filters) -> Table:
 def own_vs_purchased(user, f: Filters) -> Table:
     """11. Own work vs purchased services, per service (family-specific budgeting)."""
     own = {
-        r["appointment__work_type__service_id"]: r
+        r["work_type__service_id"]: r
         for r in work_rows(user, f)
-        .filter(appointment__family__isnull=False)
-        .values("appointment__work_type__service_id")
+        .filter(family__isnull=False)
+        .values("work_type__service_id")
         .annotate(**measures("realised_hours", "realised_cost"))
         .order_by()
     }
@@ -1038,7 +1019,7 @@ def _local_month(value) -> dt.date:
 # --- drill-down ------------------------------------------------------------------------
 
 
-def drill_rows(user, f: Filters) -> QuerySet[Participant]:
+def drill_rows(user, f: Filters) -> QuerySet[WorkFact]:
     """The worker-hour rows behind a number, newest first, with what a drill-down page
     and its export show (docs/metrics.md: the same filters as the number)."""
     return (
@@ -1046,6 +1027,7 @@ def drill_rows(user, f: Filters) -> QuerySet[Participant]:
         .annotate(
             planned_hours=PLANNED_HOURS,
             actual_hours=Case(When(Q_REALISED, then=ACTUAL_HOURS), default=None, output_field=FloatField()),
+            end=F("participant__end"),
         )
         .values(
             "pk",
@@ -1055,23 +1037,23 @@ def drill_rows(user, f: Filters) -> QuerySet[Participant]:
             "planned_hours",
             "actual_hours",
             "appointment_id",
-            "appointment__status",
-            "appointment__unit_price",
-            "appointment__location_kind",
+            "status",
+            "unit_price",
+            "location_kind",
             "appointment__address",
-            "appointment__cancellation_reason",
-            "appointment__cancelled_by",
-            "appointment__family_id",
-            "appointment__family__key",
-            "appointment__family__address_protected",
-            "appointment__work_type__name",
-            "appointment__work_type__service__name",
-            "resource__worker__id",
-            "resource__worker__first_name",
-            "resource__worker__last_name",
-            "resource__worker__organisation_id",
-            "resource__worker__unit_id",
-            "resource__worker__unit__name",
+            "cancellation_reason",
+            "cancelled_by",
+            "family_id",
+            "family__key",
+            "family__address_protected",
+            "work_type__name",
+            "work_type__service__name",
+            "worker__id",
+            "worker__first_name",
+            "worker__last_name",
+            "worker__organisation_id",
+            "worker__unit_id",
+            "worker__unit__name",
         )
         .order_by("-start", "-pk")
     )
@@ -1161,8 +1143,8 @@ def metrics(user, f: Filters) -> Table:
             }
         )
 
-    served = work_rows(user, f).filter(Q_REALISED, appointment__family__isnull=False)
-    n_families = served.values("appointment__family_id").distinct().count()
+    served = work_rows(user, f).filter(Q_REALISED, family__isnull=False)
+    n_families = served.values("family_id").distinct().count()
     add(
         "families_served",
         _("Families served (client count)"),
@@ -1175,13 +1157,13 @@ def metrics(user, f: Filters) -> Table:
     add("persons_served", _("Persons named on realised appointments"), n_persons, per_1000=True, report="client_counts")
 
     multi = (
-        served.values("appointment__family_id")
-        .annotate(services=Count("appointment__work_type__service_id", distinct=True))
+        served.values("family_id")
+        .annotate(services=Count("work_type__service_id", distinct=True))
         .filter(services__gte=2)
     )
     n_multi = multi.count()
     add("multi_service", _("Multi-service clienthoods (families in 2 or more services)"), n_multi, per_1000=True)
-    multi_ids = multi.values("appointment__family_id")
+    multi_ids = multi.values("family_id")
     with_responsible = families_with_named_worker(multi_ids, NamedWorker.Role.RESPONSIBLE_WORKER, f.end)
     add(
         "responsible_named",
@@ -1190,7 +1172,7 @@ def metrics(user, f: Filters) -> Table:
         "%",
         basis=f"{with_responsible}/{n_multi}",
     )
-    with_own = families_with_named_worker(served.values("appointment__family_id"), NamedWorker.Role.OWN_WORKER, f.end)
+    with_own = families_with_named_worker(served.values("family_id"), NamedWorker.Role.OWN_WORKER, f.end)
     add(
         "own_worker_named",
         _("Families served with an own worker named"),
@@ -1200,9 +1182,7 @@ def metrics(user, f: Filters) -> Table:
     )
 
     per_worker = list(
-        served.values("resource_id")
-        .annotate(n=Count("appointment__family_id", distinct=True))
-        .values_list("n", flat=True)
+        served.values("worker_id").annotate(n=Count("family_id", distinct=True)).values_list("n", flat=True)
     )
     add(
         "families_per_worker",
@@ -1217,8 +1197,8 @@ def metrics(user, f: Filters) -> Table:
     n_realised = multi_agency.count()
     n_multi_agency = multi_agency.filter(
         Exists(
-            Participant.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
-                resource__worker__organisation_id=OuterRef("resource__worker__organisation_id")
+            WorkFact.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
+                worker__organisation_id=OuterRef("worker__organisation_id")
             )
         )
     ).count()
@@ -1407,8 +1387,8 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     lo, hi = f.bounds
     costs = (
         work_rows(user, f, period=False)
-        .filter(Q_REALISED, appointment__family__isnull=False)
-        .values(fid=F("appointment__family_id"), t=F("start"), lvl=F("appointment__work_type__service__level"))
+        .filter(Q_REALISED, family__isnull=False)
+        .values(fid=F("family_id"), t=F("start"), lvl=F("work_type__service__level"))
         .annotate(cost=ACTUAL_HOURS * PRICE)
         .order_by()
     )
@@ -1531,10 +1511,10 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
         start = timezone.localtime(r["start"], HELSINKI)
         address = ""
         if r["appointment__address"]:
-            if r["appointment__family__address_protected"]:
+            if r["family__address_protected"]:
                 address = _("(address non-disclosure)")
             elif policy.may_see_addresses(
-                user, organisation_id=r["resource__worker__organisation_id"], unit_id=r["resource__worker__unit_id"]
+                user, organisation_id=r["worker__organisation_id"], unit_id=r["worker__unit_id"]
             ):
                 address = r["appointment__address"]
         hours = r["actual_hours"] if r["actual_hours"] is not None else r["planned_hours"]
@@ -1545,22 +1525,20 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
                     "time": f"{start:%H:%M}–{timezone.localtime(r['end'], HELSINKI):%H:%M}",
                     "worker": _worker_label(r),
                     "role": str(roles[r["role"]]),
-                    "unit": r["resource__worker__unit__name"],
-                    "work_type": r["appointment__work_type__name"],
-                    "service": r["appointment__work_type__service__name"],
-                    "family": r["appointment__family__key"] or "",
-                    "status": str(statuses[r["appointment__status"]]),
-                    "reason": str(reasons.get(r["appointment__cancellation_reason"], "")),
+                    "unit": r["worker__unit__name"],
+                    "work_type": r["work_type__name"],
+                    "service": r["work_type__service__name"],
+                    "family": r["family__key"] or "",
+                    "status": str(statuses[r["status"]]),
+                    "reason": str(reasons.get(r["cancellation_reason"], "")),
                     "planned_hours": r["planned_hours"],
                     "actual_hours": r["actual_hours"],
-                    "unit_price": float(r["appointment__unit_price"]),
-                    "cost": (hours or 0.0) * float(r["appointment__unit_price"])
-                    if r["appointment__status"] != CANCELLED
-                    else 0.0,
-                    "location": str(locations[r["appointment__location_kind"]]),
+                    "unit_price": float(r["unit_price"]),
+                    "cost": (hours or 0.0) * float(r["unit_price"]) if r["status"] != CANCELLED else 0.0,
+                    "location": str(locations[r["location_kind"]]),
                     "address": address,
                     "_appointment_id": r["appointment_id"],
-                    "_family_id": r["appointment__family_id"],
+                    "_family_id": r["family_id"],
                 }
             )
         )

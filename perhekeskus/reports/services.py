@@ -1,17 +1,99 @@
-"""Writes of the reports context: recording and correcting purchased services. Every
-rule is checked here (pages and API both call these), with errors in the user's
-language; a purchase is saved whole or not at all."""
+"""Writes of the reports context: recording and correcting purchased services (every
+rule is checked here, pages and API both call these, with errors in the user's language;
+a purchase is saved whole or not at all), and keeping the worker-hour rows the reports
+read exact."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Family, Membership
+from perhekeskus.scheduling.models import Appointment, Participant
+from perhekeskus.scheduling.selectors import Epoch
 
 from . import policy
-from .models import PurchasedService
+from .models import PurchasedService, WorkFact
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+# --- worker-hour rows ------------------------------------------------------------------
+
+
+def _fact_source():
+    """The worker-hour rows as the calendar holds them, one per worker participation, in
+    the column order of ``WorkFact`` (each column an annotation, so the order is the
+    order written here)."""
+    realised = Appointment.Status.REALISED
+    columns = {
+        "participant_id": F("pk"),
+        "appointment_id": F("appointment_id"),
+        "worker_id": F("resource__worker__id"),
+        "role": F("role"),
+        "start": F("start"),
+        "day": TruncDate("start", tzinfo=HELSINKI),
+        "status": F("appointment__status"),
+        "work_type_id": F("appointment__work_type_id"),
+        "family_id": F("appointment__family_id"),
+        "location_kind": F("appointment__location_kind"),
+        "cancellation_reason": F("appointment__cancellation_reason"),
+        "cancelled_by": F("appointment__cancelled_by"),
+        "late": Case(
+            When(
+                appointment__status=Appointment.Status.CANCELLED,
+                appointment__cancelled_at__gt=F("start") - dt.timedelta(hours=24),
+                then=Value(True),
+            ),
+            default=Value(False),
+        ),
+        "planned_seconds": Epoch("end") - Epoch("start"),
+        "actual_seconds": Case(
+            When(
+                appointment__status=realised,
+                then=Epoch("appointment__actual_end") - Epoch("appointment__actual_start"),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        "unit_price": F("appointment__unit_price"),
+    }
+    aliases = {f"x_{name}": expr for name, expr in columns.items()}
+    qs = (
+        Participant.objects.filter(role__in=(Participant.Role.PRIMARY, Participant.Role.PAIR))
+        .annotate(**aliases)
+        .values(*aliases)
+        .order_by()
+    )
+    return qs, list(columns)
+
+
+def work_facts_refresh(appointment_ids: Iterable[int] | None = None) -> None:
+    """Rewrite the worker-hour rows of these appointments (of every appointment when
+    None) from their participants, in one DELETE and one INSERT ... SELECT. Called by the
+    booking services' signal inside their transaction; ``manage.py work_facts --rebuild``
+    calls it for all."""
+    source, columns = _fact_source()
+    table = connection.ops.quote_name(WorkFact._meta.db_table)
+    delete, delete_params = f"DELETE FROM {table}", []  # noqa: S608 (a table name)
+    if appointment_ids is not None:
+        ids = list(appointment_ids)
+        source = source.filter(appointment_id__in=ids)
+        delete += f" WHERE appointment_id IN ({', '.join(['%s'] * len(ids))})"
+        delete_params = ids
+    sql, params = source.query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(WorkFact._meta.get_field(c).column) for c in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(delete, delete_params)
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608 (compiled ORM SQL)
+
 
 FIELDS = (
     "purchaser",

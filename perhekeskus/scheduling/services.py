@@ -41,7 +41,7 @@ from .models import (
     WorkType,
 )
 from .selectors import overlapping
-from .signals import appointment_realised
+from .signals import appointment_changed, appointment_realised
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_RECURRING_WEEKS = 104
@@ -255,6 +255,7 @@ def _record(appointment: Appointment, actor: AbstractBaseUser | None, action: st
         action=action,
         changes=changes,
     )
+    appointment_changed.send(sender=Appointment, appointment=appointment)
 
 
 # --- participants -----------------------------------------------------------------------
