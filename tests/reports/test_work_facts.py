@@ -63,7 +63,8 @@ def test_rows_hold_what_the_calendar_says(region):
     # 8 appointments, a2 with a work pair: 9 worker rows
     assert WorkFact.objects.count() == 9
     (a1,) = rows_of(r.a1_)
-    assert (a1["worker_id"], a1["role"], a1["day"], a1["status"]) == (r.w1.pk, "primary", dt.date(2026, 1, 5), "realised")
+    assert (a1["worker_id"], a1["role"], a1["status"]) == (r.w1.pk, "primary", "realised")
+    assert a1["day"] == dt.date(2026, 1, 5)
     assert (a1["planned_seconds"], a1["actual_seconds"], a1["unit_price"]) == (7200, 9000, Decimal("60.00"))
     assert (a1["family_id"], a1["location_kind"], a1["late"]) == (r.f1.pk, "client_home", False)
     pair = [row for row in rows_of(r.a2) if row["role"] == "pair"]
