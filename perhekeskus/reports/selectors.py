@@ -265,29 +265,39 @@ def _worker_label(row: dict, prefix: str = "worker__") -> str:
 
 
 GROUPS = {
-    # group -> (fields on WorkFact, fields on Shift)
-    "worker": (
-        (
-            "worker__id",
-            "worker__last_name",
-            "worker__first_name",
-            "worker__unit__name",
-        ),
-        ("worker_id",),
-    ),
-    "unit": (
-        ("worker__unit_id", "worker__unit__name", "worker__organisation__name"),
-        ("worker__unit_id",),
-    ),
-    "organisation": (
-        ("worker__organisation_id", "worker__organisation__name"),
-        ("worker__organisation_id",),
-    ),
+    # group -> (its key on WorkFact and on Shift, its label fields read from the worker)
+    "worker": ("worker_id", ("id", "last_name", "first_name", "unit__name")),
+    "unit": ("worker__unit_id", ("unit_id", "unit__name", "organisation__name")),
+    "organisation": ("worker__organisation_id", ("organisation_id", "organisation__name")),
 }
 
 
+def _grouped(group: str, qs: QuerySet, **aggregates) -> dict:
+    """The aggregates of the rows per worker, unit or organisation, by its id. The
+    database groups by the id alone: grouped by the names as well, it sorted a year of
+    rows by them instead of hashing (docs/performance.md)."""
+    key = GROUPS[group][0]
+    return {r[key]: r for r in qs.values(key).annotate(**aggregates).order_by()}
+
+
+def _labelled(group: str, rows: dict, extra_keys=()) -> list[dict]:
+    """The grouped rows (and the groups of ``extra_keys`` without rows) with their label
+    fields (``worker__last_name``, ``worker__unit__name``...), in the order of the labels."""
+    from perhekeskus.people.models import Worker
+
+    fields = GROUPS[group][1]
+    keys = set(rows) | set(extra_keys)
+    labels = {
+        w[fields[0]]: {f"worker__{k}": v for k, v in w.items()}
+        for w in Worker.objects.filter(**{f"{fields[0]}__in": keys}).values(*fields).order_by().distinct()
+    }
+    out = [labels[k] | rows.get(k, {}) for k in keys if k in labels]
+    out.sort(key=lambda r: (*(str(r[f"worker__{x}"] or "") for x in fields[1:]), r[f"worker__{fields[0]}"]))
+    return out
+
+
 def _group_key(group: str, row: dict):
-    return row[GROUPS[group][0][0]]
+    return row[f"worker__{GROUPS[group][1][0]}"]
 
 
 def _group_row(group: str, row: dict) -> dict:
@@ -319,7 +329,7 @@ def _group_columns(group: str) -> list[Column]:
 
 
 def _shift_hours_by(user, f: Filters, group: str) -> dict:
-    key = GROUPS[group][1][0]
+    key = GROUPS[group][0]
     return {
         r[key]: r["hours"]
         for r in shift_rows(user, f).values(key).annotate(hours=_sum(_duration("end", "start"))).order_by()
@@ -448,24 +458,38 @@ def family_cost(user, f: Filters) -> Table:
 
 def worker_work_type(user, f: Filters) -> Table:
     """3. Per worker and per work type."""
-    rows = (
+    # grouped by the two ids alone (hashing, not sorting a year of rows by names); the
+    # names come from the small tables
+    from perhekeskus.people.models import Worker
+    from perhekeskus.scheduling.models import WorkType
+
+    grouped = list(
         work_rows(user, f)
-        .values(
-            "worker__id",
-            "worker__last_name",
-            "worker__first_name",
-            "work_type_id",
-            "work_type__name",
-            "work_type__work_class",
-        )
+        .values("worker_id", "work_type_id")
         .annotate(**measures("worker_visits", "booked_hours", "realised_hours", "realised_cost"))
-        .order_by(
-            "worker__last_name",
-            "worker__first_name",
-            "worker__id",
-            "work_type__name",
-        )
+        .order_by()
     )
+    workers = {
+        w["id"]: w
+        for w in Worker.objects.filter(pk__in={r["worker_id"] for r in grouped}).values("id", "last_name", "first_name")
+    }
+    types = {
+        t["id"]: t
+        for t in WorkType.objects.filter(pk__in={r["work_type_id"] for r in grouped}).values("id", "name", "work_class")
+    }
+    rows = [
+        r
+        | {
+            "worker__last_name": workers[r["worker_id"]]["last_name"],
+            "worker__first_name": workers[r["worker_id"]]["first_name"],
+        }
+        | {
+            "work_type__name": types[r["work_type_id"]]["name"],
+            "work_type__work_class": types[r["work_type_id"]]["work_class"],
+        }
+        for r in grouped
+    ]
+    rows.sort(key=lambda r: (r["worker__last_name"], r["worker__first_name"], r["worker_id"], r["work_type__name"]))
     classes = dict(WorkClass.choices)
     out = [
         _round(
@@ -477,7 +501,7 @@ def worker_work_type(user, f: Filters) -> Table:
                 "booked_hours": r["booked_hours"],
                 "realised_hours": r["realised_hours"],
                 "realised_cost": r["realised_cost"],
-                "_drill": {"worker": r["worker__id"], "work_type": r["work_type_id"]},
+                "_drill": {"worker": r["worker_id"], "work_type": r["work_type_id"]},
             }
         )
         for r in rows
@@ -672,19 +696,18 @@ def planned_vs_realised(user, f: Filters) -> Table:
 def meeting_share(user, f: Filters) -> Table:
     """7. Share of working time in meetings, training and other internal work."""
     group = f.group if f.group in GROUPS else "unit"
-    fields = GROUPS[group][0]
     shift_hours = _shift_hours_by(user, f, group)
     is_class = {c: Q(work_type__work_class=c) & Q_ACTIVE for c in INTERNAL_WORK}
-    rows = (
-        work_rows(user, f)
-        .values(*fields)
-        .annotate(
+    rows = _labelled(
+        group,
+        _grouped(
+            group,
+            work_rows(user, f),
             meeting=_sum(PLANNED_HOURS, is_class[WorkClass.MEETING]),
             training=_sum(PLANNED_HOURS, is_class[WorkClass.TRAINING]),
             other=_sum(PLANNED_HOURS, is_class[WorkClass.OTHER]),
             booked=_sum(PLANNED_HOURS, Q_ACTIVE),
-        )
-        .order_by(*fields[1:], fields[0])
+        ),
     )
     out = []
     for r in rows:
@@ -753,32 +776,40 @@ def client_counts(user, f: Filters) -> Table:
     qs = work_rows(user, f).filter(Q_REALISED)
     agg = {
         "families": Count("family_id", distinct=True),
-        "persons": Count("appointment__persons", distinct=True),
         "realised_appointments": Count("appointment_id", distinct=True),
     }
+    # persons from the appointments' person links, of the same realised appointments: a
+    # query of its own, so that no distinct count runs over the rows times their persons
+    persons = Appointment.persons.through.objects.filter(appointment_id__in=qs.values("appointment_id"))
+    n_persons = {
+        r["appointment__work_type__service_id"]: r["n"]
+        for r in persons.values("appointment__work_type__service_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    }
     children, year = population_children(f.end.year)
-    rows = (
-        qs.values(
-            "work_type__service_id",
-            "work_type__service__name",
-            "work_type__service__organisation__name",
+    rows = qs.values("work_type__service_id").annotate(**agg).order_by()
+    services = {
+        s.pk: s
+        for s in Service.objects.filter(pk__in=[r["work_type__service_id"] for r in rows]).select_related(
+            "organisation"
         )
-        .annotate(**agg)
-        .order_by("-families", "work_type__service__name")
-    )
+    }
     out = [
         {
-            "service": r["work_type__service__name"],
-            "organisation": r["work_type__service__organisation__name"],
+            "service": services[r["work_type__service_id"]].name,
+            "organisation": services[r["work_type__service_id"]].organisation.name,
             "families": r["families"],
-            "persons": r["persons"],
+            "persons": n_persons.get(r["work_type__service_id"], 0),
             "realised_appointments": r["realised_appointments"],
             "families_per_1000": _per_1000(r["families"], children),
             "_drill": {"service": r["work_type__service_id"], "status": REALISED},
         }
         for r in rows
     ]
+    out.sort(key=lambda r: (-r["families"], r["service"]))
     totals = qs.aggregate(**agg)
+    totals["persons"] = persons.aggregate(n=Count("person_id", distinct=True))["n"]
     totals |= {
         "service": _("All services (each family once)"),
         "families_per_1000": _per_1000(totals["families"], children),
@@ -810,46 +841,27 @@ def client_counts(user, f: Filters) -> Table:
 def workload(user, f: Filters) -> Table:
     """9. Workload distribution and the resource situation."""
     group = f.group if f.group in GROUPS else "worker"
-    fields = GROUPS[group][0]
     shift_hours = _shift_hours_by(user, f, group)
-    rows = {
-        _group_key(group, r): r
-        for r in work_rows(user, f)
-        .values(*fields)
-        .annotate(
-            **measures("booked_hours", "realised_hours", "open_hours"),
-            families=Count("family_id", distinct=True, filter=Q_ACTIVE),
-        )
-        .order_by()
-    }
-    # workers (units, organisations) with shifts but no bookings are part of the picture
-    missing = set(shift_hours) - set(rows)
-    if missing:
-        from perhekeskus.people.models import Worker
-
-        lookup = {"worker": "id", "unit": "unit_id", "organisation": "organisation_id"}[group]
-        wf = [p.removeprefix("worker__") for p in fields]
-        for w in Worker.objects.filter(**{f"{lookup}__in": missing}).values(*wf).order_by().distinct():
-            r = {f"worker__{k}": v for k, v in w.items()}
-            rows[_group_key(group, r)] = r | {
-                "booked_hours": 0.0,
-                "realised_hours": 0.0,
-                "open_hours": 0.0,
-                "families": 0,
-            }
+    grouped = _grouped(
+        group,
+        work_rows(user, f),
+        **measures("booked_hours", "realised_hours", "open_hours"),
+        families=Count("family_id", distinct=True, filter=Q_ACTIVE),
+    )
     out = []
-    for key, r in rows.items():
-        shift = shift_hours.get(key, 0.0)
+    # workers (units, organisations) with shifts but no bookings are part of the picture
+    for r in _labelled(group, grouped, extra_keys=shift_hours):
+        shift, booked = shift_hours.get(_group_key(group, r), 0.0), r.get("booked_hours", 0.0)
         out.append(
             _round(
                 {
                     **_group_row(group, r),
                     "shift_hours": shift,
-                    "booked_hours": r["booked_hours"],
-                    "realised_hours": r["realised_hours"],
-                    "free_hours": max(shift - r["booked_hours"], 0.0),
-                    "utilisation": _share(r["booked_hours"], shift),
-                    "families": r["families"],
+                    "booked_hours": booked,
+                    "realised_hours": r.get("realised_hours", 0.0),
+                    "free_hours": max(shift - booked, 0.0),
+                    "utilisation": _share(booked, shift),
+                    "families": r.get("families", 0),
                 }
             )
         )
@@ -880,7 +892,6 @@ def workload(user, f: Filters) -> Table:
 def visits_travel(user, f: Filters) -> Table:
     """10. Client visit times and travel times."""
     group = f.group if f.group in GROUPS else "worker"
-    fields = GROUPS[group][0]
     home = Q(location_kind=Appointment.LocationKind.CLIENT_HOME) & Q_REALISED & Q(work_type__work_class__in=CLIENT_WORK)
     other = (
         ~Q(location_kind=Appointment.LocationKind.CLIENT_HOME) & Q_REALISED & Q(work_type__work_class__in=CLIENT_WORK)
@@ -893,7 +904,7 @@ def visits_travel(user, f: Filters) -> Table:
         "other_visit_hours": _sum(ACTUAL_HOURS, other),
         "travel_hours": _sum(PLANNED_HOURS, travel),
     }
-    rows = work_rows(user, f).values(*fields).annotate(**agg).order_by(*fields[1:], fields[0])
+    rows = _labelled(group, _grouped(group, work_rows(user, f), **agg))
 
     def shape(r, head):
         return _round(
@@ -1068,17 +1079,6 @@ def purchase_list(user) -> QuerySet[PurchasedService]:
     )
 
 
-def families_with_named_worker(family_ids_q: QuerySet, role: str, on: dt.date) -> int:
-    """How many of these families have a named worker of this role in force on ``on``."""
-    return (
-        NamedWorker.objects.filter(family_id__in=family_ids_q, role=role, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values("family_id")
-        .distinct()
-        .count()
-    )
-
-
 # --- family-centre metrics (seeds/002) -------------------------------------------------
 
 
@@ -1144,7 +1144,31 @@ def metrics(user, f: Filters) -> Table:
         )
 
     served = work_rows(user, f).filter(Q_REALISED, family__isnull=False)
-    n_families = served.values("family_id").distinct().count()
+
+    # one pass over the period's rows per family: how many services, and whether a
+    # responsible / own worker is named for it on the last day of the period
+    def named(role):
+        return Exists(
+            NamedWorker.objects.filter(family_id=OuterRef("family_id"), role=role, start_date__lte=f.end).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=f.end)
+            )
+        )
+
+    families = (
+        served.values("family_id")
+        .annotate(
+            services=Count("work_type__service_id", distinct=True),
+            responsible=named(NamedWorker.Role.RESPONSIBLE_WORKER),
+            own=named(NamedWorker.Role.OWN_WORKER),
+        )
+        .aggregate(
+            n=Count("family_id"),
+            multi=Count("family_id", filter=Q(services__gte=2)),
+            multi_responsible=Count("family_id", filter=Q(services__gte=2, responsible=True)),
+            with_own=Count("family_id", filter=Q(own=True)),
+        )
+    )
+    n_families, n_multi = families["n"], families["multi"]
     add(
         "families_served",
         _("Families served (client count)"),
@@ -1153,18 +1177,12 @@ def metrics(user, f: Filters) -> Table:
         per_1000=True,
         report="client_counts",
     )
-    n_persons = served.filter(appointment__persons__isnull=False).values("appointment__persons").distinct().count()
+    n_persons = Appointment.persons.through.objects.filter(
+        appointment_id__in=served.values("appointment_id")
+    ).aggregate(n=Count("person_id", distinct=True))["n"]
     add("persons_served", _("Persons named on realised appointments"), n_persons, per_1000=True, report="client_counts")
-
-    multi = (
-        served.values("family_id")
-        .annotate(services=Count("work_type__service_id", distinct=True))
-        .filter(services__gte=2)
-    )
-    n_multi = multi.count()
     add("multi_service", _("Multi-service clienthoods (families in 2 or more services)"), n_multi, per_1000=True)
-    multi_ids = multi.values("family_id")
-    with_responsible = families_with_named_worker(multi_ids, NamedWorker.Role.RESPONSIBLE_WORKER, f.end)
+    with_responsible = families["multi_responsible"]
     add(
         "responsible_named",
         _("Multi-service families with a responsible worker named"),
@@ -1172,7 +1190,7 @@ def metrics(user, f: Filters) -> Table:
         "%",
         basis=f"{with_responsible}/{n_multi}",
     )
-    with_own = families_with_named_worker(served.values("family_id"), NamedWorker.Role.OWN_WORKER, f.end)
+    with_own = families["with_own"]
     add(
         "own_worker_named",
         _("Families served with an own worker named"),
@@ -1181,27 +1199,31 @@ def metrics(user, f: Filters) -> Table:
         basis=f"{with_own}/{n_families}",
     )
 
-    per_worker = list(
-        served.values("worker_id").annotate(n=Count("family_id", distinct=True)).values_list("n", flat=True)
+    per_worker = (
+        served.values("worker_id")
+        .annotate(n=Count("family_id", distinct=True))
+        .aggregate(workers=Count("worker_id"), total=Sum("n"), most=Max("n"))
     )
     add(
         "families_per_worker",
         _("Families per worker (mean over workers with realised client work)"),
-        (sum(per_worker) / len(per_worker)) if per_worker else None,
+        (per_worker["total"] / per_worker["workers"]) if per_worker["workers"] else None,
         basis=_("%(workers)d workers, highest %(max)d")
-        % {"workers": len(per_worker), "max": max(per_worker, default=0)},
+        % {"workers": per_worker["workers"], "max": per_worker["most"] or 0},
         report="workload",
     )
 
-    multi_agency = appointment_rows(user, f).filter(Q_REALISED)
-    n_realised = multi_agency.count()
-    n_multi_agency = multi_agency.filter(
-        Exists(
-            WorkFact.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
-                worker__organisation_id=OuterRef("worker__organisation_id")
-            )
+    other_organisation_pair = Exists(
+        WorkFact.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
+            worker__organisation_id=OuterRef("worker__organisation_id")
         )
-    ).count()
+    )
+    realised = (
+        appointment_rows(user, f)
+        .filter(Q_REALISED)
+        .aggregate(n=Count("pk"), multi=Count("pk", filter=Q(other_organisation_pair)))
+    )
+    n_realised, n_multi_agency = realised["n"], realised["multi"]
     add(
         "multi_agency",
         _("Multi-agency work: realised appointments with a work pair from another organisation"),
@@ -1365,10 +1387,13 @@ def _dialect_sql(vendor: str):
 def _first_contact_sql() -> str:
     from perhekeskus.intake.models import ChildWelfareNotification, Contact, ServiceNeed
 
-    a, n, c, w = (m._meta.db_table for m in (Appointment, ServiceNeed, Contact, ChildWelfareNotification))
+    # appointments through their primary worker's row (one per appointment, the
+    # appointment's planned start): the narrow worker-hour table instead of the calendar's
+    a, n, c, w = (m._meta.db_table for m in (WorkFact, ServiceNeed, Contact, ChildWelfareNotification))
     return f"""
         SELECT family_id, MIN(t) AS first_at FROM (
-            SELECT family_id, planned_start AS t FROM {a} WHERE family_id IS NOT NULL AND status <> 'cancelled'
+            SELECT family_id, start AS t FROM {a}
+            WHERE family_id IS NOT NULL AND status <> 'cancelled' AND role = 'primary'
             UNION ALL SELECT family_id, received_at FROM {n}
             UNION ALL SELECT family_id, received_at FROM {c} WHERE family_id IS NOT NULL
             UNION ALL SELECT family_id, received_at FROM {w} WHERE family_id IS NOT NULL
