@@ -1218,10 +1218,18 @@ def metrics(user, f: Filters) -> Table:
             worker__organisation_id=OuterRef("worker__organisation_id")
         )
     )
+    # the few appointments with a pair at all first (a pair's row has its primary's day),
+    # so that the organisation check runs for them only, not for every realised row
+    paired = WorkFact.objects.filter(role=Participant.Role.PAIR, day__gte=f.start, day__lte=f.end)
     realised = (
         appointment_rows(user, f)
         .filter(Q_REALISED)
-        .aggregate(n=Count("pk"), multi=Count("pk", filter=Q(other_organisation_pair)))
+        .aggregate(
+            n=Count("pk"),
+            multi=Count(
+                "pk", filter=Q(appointment_id__in=paired.values("appointment_id")) & Q(other_organisation_pair)
+            ),
+        )
     )
     n_realised, n_multi_agency = realised["n"], realised["multi"]
     add(
@@ -1427,22 +1435,28 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     b_sql, b_params = bought.query.sql_with_params()
     # whole months since the first contact: integer seconds divided as integers, which
     # truncates alike on both databases (a numeric CAST would round on PostgreSQL)
-    months = f"({sql['epoch']('c.t')} - {sql['epoch']('cohort.first_at')}) / {MONTH_SECONDS}"
+    months = f"({sql['epoch']('t')} - {sql['epoch']('first_at')}) / {MONTH_SECONDS}"
     quarter = f"CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END"
-    # one statement: the CTEs (first contacts over every appointment) are read once, and
-    # give both the cost cells and each cohort's size and reach
+    # one statement: the cost rows and each family's first contact go through one window
+    # partitioned by family, which gives every cost row its family's first contact (a
+    # join of the two made SQLite loop over one for each row of the other); the result
+    # gives both the cost cells and each cohort's size and reach
     query = f"""
         WITH fc AS ({_first_contact_sql()}),
         c AS ({c_sql} UNION ALL {b_sql}),
-        cohort AS (
-            SELECT fc.family_id, fc.first_at, {sql["year"]("fc.first_at")} AS cohort
-            FROM fc WHERE fc.first_at >= %s AND fc.first_at < %s
-              AND fc.family_id IN (SELECT fid FROM c)
+        ev AS (
+            SELECT fid, t, lvl, cost, 0 AS contact FROM c
+            UNION ALL SELECT family_id, first_at, NULL, NULL, 1 FROM fc
+        ),
+        w AS (
+            SELECT fid, t, lvl, cost, contact,
+                   MAX(CASE WHEN contact = 1 THEN t END) OVER (PARTITION BY fid) AS first_at
+            FROM ev
         ),
         rows AS (
-            SELECT cohort.cohort, cohort.family_id, c.lvl, c.cost,
-                   CASE WHEN c.t < cohort.first_at THEN 0 ELSE {months} END AS m
-            FROM cohort JOIN c ON c.fid = cohort.family_id
+            SELECT {sql["year"]("first_at")} AS cohort, fid AS family_id, lvl, cost,
+                   CASE WHEN t < first_at THEN 0 ELSE {months} END AS m
+            FROM w WHERE contact = 0 AND first_at >= %s AND first_at < %s
         )
         SELECT 'cell', cohort, lvl, {quarter}, SUM(cost), 0 FROM rows GROUP BY cohort, lvl, {quarter}
         UNION ALL
