@@ -54,6 +54,7 @@ test: checks pytest-sqlite pytest-postgres
 
 bench: install messages
 	$(BIN)/python bench/resource_view.py --database-url sqlite:///$(CURDIR)/var/bench/scale10.sqlite3 --browser
+	$(BIN)/python bench/reports.py --database-url sqlite:///$(CURDIR)/var/bench/scale10.sqlite3
 
 lint: install
 	$(BIN)/ruff check .

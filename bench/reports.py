@@ -1,15 +1,16 @@
 """Benchmark of the management reports at regional scale, with DuckDB as the yardstick.
 
     python bench/reports.py --database-url URL [--repeat 3] [--end 2026-11-23]
-                            [--only family_hours,workload] [--duckdb FILE [--rebuild-duckdb]]
-                            [--json OUT]
+                            [--only family_hours,workload] [--pages]
+                            [--duckdb FILE [--rebuild-duckdb]] [--json OUT]
 
 The database must hold demo data (``seed_demo --scale 10`` or ``--scale 50``). Each
 report of the catalogue runs for one year (the 365 days up to --end), for the whole
 region, as the demo's regional manager (``johtaja``), through the same selector the page,
 the export and the API call. Printed per report: the best and the median wall time of
---repeat runs after one warm-up, and the number of SQL queries. Figures only; nothing
-here asserts on time.
+--repeat runs after one warm-up, and the number of SQL queries; with --pages also the
+page as a manager opens it (the whole request). Figures only; nothing here asserts on
+time.
 
 With --duckdb (PostgreSQL only): the tables the reports read are copied once from the
 PostgreSQL database into a DuckDB file, and every SQL statement a report ran on
@@ -72,6 +73,30 @@ def run_reports(keys, f, user, repeat: int):
                 f"{len(captured):3d} queries  {len(table.rows):6d} rows",
                 flush=True,
             )
+    return out
+
+
+def run_pages(keys, f, user, repeat: int) -> dict[str, list[float]]:
+    """The report pages as a manager opens them: Django's whole request stack (session,
+    middleware, the report, its table of up to 200 rows and chart data, rendering, the
+    access log of the families shown)."""
+    from django.test import Client, override_settings
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="fi")
+    client.force_login(user)
+    out = {}
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        for key in keys:
+            url = f"/reports/{key}/?start={f.start.isoformat()}&end={f.end.isoformat()}"
+            client.get(url)  # warm-up: templates compiled, caches filled
+            times = []
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - t0)
+                assert response.status_code == 200, (url, response.status_code)
+            out[key] = times
+            print(f"{key:22} page best {min(times):7.3f} s  ({len(response.content) // 1024} KiB)", flush=True)
     return out
 
 
@@ -235,6 +260,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated report keys")
     parser.add_argument("--duckdb", type=Path, default=None, help="DuckDB file (PostgreSQL databases only)")
     parser.add_argument("--rebuild-duckdb", action="store_true")
+    parser.add_argument("--pages", action="store_true", help="also time the report pages (whole request)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures here too")
     args = parser.parse_args()
     setup(args.database_url)
@@ -258,6 +284,7 @@ def main() -> None:
         flush=True,
     )
     results = run_reports(keys, f, user, args.repeat)
+    pages = run_pages(keys, f, user, args.repeat) if args.pages else {}
     duck = {}
     if args.duckdb:
         if connection.vendor != "postgresql":
@@ -282,6 +309,7 @@ def main() -> None:
                             "median_s": statistics.median(times),
                             "queries": n,
                             "rows": rows,
+                            **({"page_best_s": min(pages[key])} if key in pages else {}),
                             **(
                                 {"duckdb_best_s": min(duck[key][0]), "duckdb_same": duck[key][1]} if key in duck else {}
                             ),
