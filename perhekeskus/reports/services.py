@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -17,13 +16,10 @@ from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Family, Membership
 from perhekeskus.scheduling.models import Appointment, Participant
-from perhekeskus.scheduling.selectors import Epoch
+from perhekeskus.scheduling.selectors import HELSINKI, Epoch
 
 from . import policy
 from .models import PurchasedService, WorkFact
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
 
 # --- worker-hour rows ------------------------------------------------------------------
 
@@ -32,7 +28,6 @@ def _fact_source():
     """The worker-hour rows as the calendar holds them, one per worker participation, in
     the column order of ``WorkFact`` (each column an annotation, so the order is the
     order written here)."""
-    realised = Appointment.Status.REALISED
     columns = {
         "participant_id": F("pk"),
         "appointment_id": F("appointment_id"),
@@ -57,7 +52,7 @@ def _fact_source():
         "planned_seconds": Epoch("end") - Epoch("start"),
         "actual_seconds": Case(
             When(
-                appointment__status=realised,
+                appointment__status=Appointment.Status.REALISED,
                 then=Epoch("appointment__actual_end") - Epoch("appointment__actual_start"),
             ),
             default=Value(0),
