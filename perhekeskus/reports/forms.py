@@ -14,6 +14,7 @@ from perhekeskus.scheduling.models import Appointment, CancellationReason, Cance
 
 from .models import PurchasedService
 from .selectors import Filters, default_period
+from .services import FIELDS
 
 MAX_PERIOD_DAYS = 366 * 10
 
@@ -123,19 +124,8 @@ class PurchasedServiceForm(forms.ModelForm):
 
     class Meta:
         model = PurchasedService
-        fields = [
-            "purchaser",
-            "provider",
-            "service",
-            "family_key",
-            "start_date",
-            "end_date",
-            "units",
-            "unit",
-            "unit_price",
-            "lump_sum",
-            "invoice_reference",
-        ]
+        # the fields purchase_save writes, with the family key after the service
+        fields = [*FIELDS[:3], "family_key", *FIELDS[3:]]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
