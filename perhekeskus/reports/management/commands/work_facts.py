@@ -8,8 +8,8 @@ from perhekeskus.reports.services import work_facts_refresh
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the reports' worker-hour rows from the calendar (after a bulk load; the booking "
-        "services keep them exact otherwise), or check that they match it."
+        "Show how many worker-hour rows the reports have; --rebuild rewrites them from the calendar "
+        "(after a bulk load; the booking services keep them exact otherwise)."
     )
 
     def add_arguments(self, parser):
