@@ -33,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,7 +126,8 @@ def duck_type(data_type: str, precision, scale) -> str:
 
 
 def tables_in(statements: list[str], known: set[str]) -> set[str]:
-    return {name for sql in statements for name in re.findall(r'"([a-z0-9_]+)"', sql) if name in known}
+    # quoted by the ORM, bare in the lifecycle's own SQL
+    return {name for sql in statements for name in re.findall(r"\b[a-z0-9_]+\b", sql) if name in known}
 
 
 def build_duckdb(path: Path, tables: set[str]) -> None:
@@ -150,8 +152,8 @@ def build_duckdb(path: Path, tables: set[str]) -> None:
             duck.execute(f'CREATE TABLE "{table}" ({ddl})')
             csv_path = Path(tmp) / f"{table}.csv"
             t0 = time.perf_counter()
-            raw = cur.cursor if hasattr(cur, "cursor") else cur
-            with open(csv_path, "wb") as out, raw.copy(f'COPY "{table}" TO STDOUT WITH (FORMAT csv)') as copy:
+            # psycopg's own cursor (under Django's wrapper) streams COPY
+            with open(csv_path, "wb") as out, cur.cursor.copy(f'COPY "{table}" TO STDOUT WITH (FORMAT csv)') as copy:
                 for chunk in copy:
                     out.write(chunk)
             duck.execute(f"COPY \"{table}\" FROM '{csv_path}' (FORMAT csv, HEADER false, ALLOW_QUOTED_NULLS false)")
@@ -162,9 +164,7 @@ def build_duckdb(path: Path, tables: set[str]) -> None:
 
 
 def _norm(value):
-    if isinstance(value, float):
-        return round(value, 6)
-    if hasattr(value, "is_finite"):  # Decimal
+    if isinstance(value, float | Decimal):
         return round(float(value), 6)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
