@@ -55,9 +55,9 @@ class ReportFilterForm(forms.Form):
         # worker choices only within a chosen unit (a select of a whole region's workers is no use)
         unit_id = self.data.get("unit")
         workers = Worker.objects.none()
-        if unit_id and str(unit_id).isdigit():
+        if unit_id and str(unit_id).isdecimal():
             workers = Worker.objects.filter(unit_id=unit_id)
-        if (worker_id := self.data.get("worker")) and str(worker_id).isdigit():
+        if (worker_id := self.data.get("worker")) and str(worker_id).isdecimal():
             workers = workers | Worker.objects.filter(pk=worker_id)
         self.fields["worker"].queryset = workers
 

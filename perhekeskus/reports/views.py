@@ -174,7 +174,7 @@ def rows(request):
         table, _total = selectors.drill_table(request.user, f)
         return _export(request, table, name="rows", title=_("Rows"), filters=params, object_type="appointment")
     page_no = request.GET.get("page") or "1"
-    page_no = int(page_no) if page_no.isdigit() else 1
+    page_no = int(page_no) if page_no.isdecimal() else 1
     table, total = selectors.drill_table(request.user, f, limit=DRILL_PAGE, offset=(page_no - 1) * DRILL_PAGE)
     _log(request, table.logged(), action=AccessEvent.Action.LIST, object_type="appointment")
     paginator = Paginator(range(total), DRILL_PAGE)
