@@ -373,7 +373,7 @@ def contact_need(request, pk: int):
     families, family = [], None
     q = request.POST.get("q", "").strip()[:100]
     family_id = request.POST.get("family", "")
-    if family_id.isdigit() and len(family_id) < 18:
+    if family_id.isdecimal() and len(family_id) < 18:
         family = people_selectors.family_list(user=request.user).filter(pk=int(family_id)).first()
     elif q:
         families = list(people_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20])

@@ -44,7 +44,7 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
 
 
 def _valid_id(value) -> bool:
-    return value in (None, "") or (str(value).isdigit() and int(value) <= MAX_ID)
+    return value in (None, "") or (str(value).isdecimal() and int(value) <= MAX_ID)
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
@@ -160,11 +160,11 @@ class AppointmentForm(forms.Form):
         if hasattr(family_id, "pk"):
             family_id = family_id.pk
         self.fields["family"].widget.choices = [("", "---------")] + (
-            [(f.pk, str(f)) for f in Family.objects.filter(pk=family_id)] if str(family_id or "").isdigit() else []
+            [(f.pk, str(f)) for f in Family.objects.filter(pk=family_id)] if str(family_id or "").isdecimal() else []
         )
         self.fields["persons"].queryset = (
             Person.objects.filter(memberships__family_id=family_id)
-            if str(family_id or "").isdigit()
+            if str(family_id or "").isdecimal()
             else Person.objects.none()
         )
         self.fields["persons"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"

@@ -468,7 +468,7 @@ def appointment_new(request):
         raise PermissionDenied
     initial = {"location_kind": Appointment.LocationKind.CLIENT_HOME, "worker": me.pk if me else None}
     if request.method == "GET":
-        if request.GET.get("worker", "").isdigit() and int(request.GET["worker"]) <= MAX_ID:
+        if request.GET.get("worker", "").isdecimal() and int(request.GET["worker"]) <= MAX_ID:
             initial["worker"] = int(request.GET["worker"])
         try:
             start = parse_datetime(request.GET.get("start", ""))
