@@ -137,6 +137,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # to trigger it, and compiling took longer (1-3 s) than running them (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Memory PostgreSQL may use per sort or hash while a report runs (SET LOCAL in the report's
+# own transaction; other queries keep the server's default). With the default 4 MB the
+# reports' two-step counts sorted on disk instead of hashing (docs/performance.md).
+REPORT_WORK_MEM = env("REPORT_WORK_MEM", default="64MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -139,6 +139,9 @@ class WorkFact(models.Model):
     # the participation's planned start, and its local (Helsinki) day: periods are local days
     start = models.DateTimeField()
     day = models.DateField()
+    # the first day of the local day's month: the reports' months without a date function
+    # per row (SQLite calls a Python function for each)
+    month = models.DateField()
     status = models.CharField(max_length=10)
     work_type = models.ForeignKey("scheduling.WorkType", on_delete=models.PROTECT, related_name="+", db_index=False)
     # no index of its own: a report reads a year of rows, and PostgreSQL would walk a

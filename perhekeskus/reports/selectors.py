@@ -13,6 +13,7 @@ use the primary worker's row only, so that each appointment counts once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.network.models import Service
-from perhekeskus.people.models import NamedWorker
+from perhekeskus.people.models import Family, NamedWorker
 from perhekeskus.scheduling.models import Appointment, Participant, Shift, WorkClass
 from perhekeskus.scheduling.selectors import Epoch
 
@@ -51,6 +52,29 @@ CLIENT_WORK = (WorkClass.DIRECT_CLIENT, WorkClass.INDIRECT_CLIENT)
 INTERNAL_WORK = (WorkClass.MEETING, WorkClass.TRAINING, WorkClass.OTHER)
 # Rows a report page shows; exports and the API give every row.
 PAGE_ROWS = 200
+
+
+# --- a report's database session ------------------------------------------------------
+
+
+def analytic(report):
+    """Run a report in a transaction of its own (a savepoint inside another) with
+    ``settings.REPORT_WORK_MEM`` for PostgreSQL's sorts and hashes: a year of rows hashed
+    in memory rather than sorted on disk. SET LOCAL ends with the transaction."""
+
+    @functools.wraps(report)
+    def run(*args, **kwargs):
+        from django.conf import settings
+        from django.db import connection, transaction
+
+        if connection.vendor != "postgresql":
+            return report(*args, **kwargs)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.REPORT_WORK_MEM])
+            return report(*args, **kwargs)
+
+    return run
 
 
 # --- filters -------------------------------------------------------------------------
@@ -172,14 +196,29 @@ PRICE = Cast("unit_price", FloatField())
 Q_REALISED = Q(status=REALISED)
 Q_ACTIVE = ~Q(status=CANCELLED)
 Q_OPEN = Q(status=PLANNED)
+Q_PRIMARY = Q(role=Participant.Role.PRIMARY)
 
 
 def _sum(expr, q: Q | None = None):
     return Coalesce(Sum(expr, filter=q, output_field=FloatField()), Value(0.0), output_field=FloatField())
 
 
-def measures(*names: str) -> dict:
-    """The named aggregates over worker-hour rows (docs/metrics.md)."""
+def measures(*names: str, by_primary: bool = False) -> dict:
+    """The named aggregates over worker-hour rows (docs/metrics.md).
+
+    ``by_primary``: the rows hold every worker's row of each of their appointments
+    (``_whole_appointments``) and are grouped by something of the appointment (family,
+    service, month), so an appointment is counted by its primary worker's row: a plain
+    count, which the databases hash, instead of a distinct count, which they sort."""
+    if by_primary:
+        return {
+            name: (
+                Count("pk", filter=(Q_ACTIVE if name == "appointments" else Q_REALISED) & Q_PRIMARY)
+                if name in ("appointments", "realised_appointments")
+                else measures(name)[name]
+            )
+            for name in names
+        }
     all_measures = {
         "realised_hours": lambda: _sum(ACTUAL_HOURS, Q_REALISED),
         "booked_hours": lambda: _sum(PLANNED_HOURS, Q_ACTIVE),
@@ -192,6 +231,83 @@ def measures(*names: str) -> dict:
         "families": lambda: Count("family_id", distinct=True, filter=Q_REALISED),
     }
     return {name: all_measures[name]() for name in names}
+
+
+def _whole_appointments(user, f: Filters) -> bool:
+    """Whether the rows hold all the workers' rows of each appointment they hold: nothing
+    restricts them by worker (scope, organisation, unit, worker). An appointment's rows
+    share everything but the worker (its day, status, work type, family, place), so the
+    other filters take all of them or none."""
+    return not (policy.worker_scope_q(user) or f.organisation or f.unit or f.worker)
+
+
+def _per_group_sql(
+    qs: QuerySet,
+    keys: tuple[str, ...],
+    counted: str,
+    distinct_as: str,
+    distinct_q=None,
+    *,
+    total=False,
+    label: tuple | None = None,
+    **sums,
+):
+    """SQL of additive aggregates per group of ``keys`` and one distinct count of
+    ``counted`` per group, computed in two steps: the aggregates per (group, counted)
+    first, then summed per group, counting the ``counted`` values with rows (of
+    ``distinct_q``). A distinct count in one step makes the databases sort the period's
+    rows by the group (PostgreSQL walked the worker index for it, random reads through a
+    year: docs/performance.md); both steps here are hashed. ``sums`` are additive
+    aggregates: sums and plain counts. ``total``: a last row (``is_total`` 1) over all
+    groups from the same first step, its distinct count over them all. ``label``: (model,
+    its field, the name to give it) read for the first key from that model after the two
+    steps (grouping the rows by the label too would make the first step wider)."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    hits = Count("pk", filter=distinct_q) if distinct_q is not None else Count("pk")
+    inner = qs.values(*keys, counted).annotate(distinct_hits=hits, **sums).order_by()
+    sql, params = inner.query.sql_with_params()
+    summed = []
+    for name, agg in sums.items():
+        kind = "DOUBLE PRECISION" if isinstance(agg.output_field, FloatField) else "BIGINT"
+        summed.append(f"CAST(COALESCE(SUM(s.{qn(name)}), 0) AS {kind}) AS {qn(name)}")
+    counted_ = f"CASE WHEN s.{qn(counted)} IS NOT NULL AND s.distinct_hits > 0 THEN s.{qn(counted)} END"
+    keyed = [f"s.{qn(k)}" for k in keys]
+    source = "s" if total else f"({sql}) s"
+    if label is not None:
+        model, column, alias = label
+        source += f" JOIN {qn(model._meta.db_table)} l ON l.{qn(model._meta.pk.column)} = s.{qn(keys[0])}"
+        keyed.append(f"l.{qn(model._meta.get_field(column).column)}")
+    names = [*keys, label[2]] if label is not None else list(keys)
+    groups = ", ".join(
+        [f"{k} AS {qn(n)}" for k, n in zip(keyed, names, strict=True)]
+        + summed
+        + [f"COUNT({counted_}) AS {qn(distinct_as)}"]
+    )
+    group_by = f" GROUP BY {', '.join(keyed)}" if keys else ""
+    if not total:
+        return f"SELECT {groups} FROM {source}{group_by}", params  # noqa: S608 (compiled ORM SQL, quoted names)
+    all_ = ", ".join(["NULL"] * len(names) + summed + [f"COUNT(DISTINCT {counted_})"])
+    return (
+        f"WITH s AS ({sql}) SELECT 0 AS is_total, {groups} FROM {source}{group_by} "  # noqa: S608 (as above)
+        f"UNION ALL SELECT 1, {all_} FROM s",
+        params,
+    )
+
+
+def _fetch(sql: str, params) -> list[dict]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _per_group(qs: QuerySet, keys: tuple[str, ...], counted: str, distinct_as: str, distinct_q=None, **kwargs):
+    """The rows of ``_per_group_sql``: one dict per group."""
+    return _fetch(*_per_group_sql(qs, keys, counted, distinct_as, distinct_q, **kwargs))
 
 
 def _round(row: dict, digits: int = 2) -> dict:
@@ -339,18 +455,36 @@ def _shift_hours_by(user, f: Filters, group: str) -> dict:
 # --- the eleven reports --------------------------------------------------------------
 
 
+@analytic
 def family_hours(user, f: Filters) -> Table:
     """1. Worker-hours per family."""
-    rows = (
-        work_rows(user, f)
-        .filter(family__isnull=False)
-        .values("family_id", "family__key")
-        .annotate(
-            **measures("realised_hours", "open_hours", "appointments", "realised_appointments"),
-            workers=Count("worker_id", distinct=True, filter=Q_ACTIVE),
+    whole = _whole_appointments(user, f)
+    counts = ("realised_hours", "open_hours", "appointments", "realised_appointments")
+    if whole:
+        # workers per family in two hashed steps, appointments by their primary rows, the
+        # totals from the same first step
+        rows = _per_group(
+            work_rows(user, f).filter(family__isnull=False),
+            ("family_id",),
+            "worker_id",
+            "workers",
+            Q_ACTIVE,
+            total=True,
+            label=(Family, "key", "family__key"),
+            **measures(*counts, by_primary=True),
         )
-        .order_by("-realised_hours", "family__key")
-    )
+        totals = next({k: r[k] for k in counts} for r in rows if r["is_total"]) if rows else dict.fromkeys(counts, 0)
+        rows = [r for r in rows if not r["is_total"]]
+    else:
+        rows = list(
+            work_rows(user, f)
+            .filter(family__isnull=False)
+            .values("family_id", "family__key")
+            .annotate(**measures(*counts), workers=Count("worker_id", distinct=True, filter=Q_ACTIVE))
+            .order_by()
+        )
+        totals = work_rows(user, f).filter(family__isnull=False).aggregate(**measures(*counts))
+    rows.sort(key=lambda r: (-r["realised_hours"], r["family__key"]))
     out = []
     for r in rows:
         out.append(
@@ -367,11 +501,7 @@ def family_hours(user, f: Filters) -> Table:
                 }
             )
         )
-    totals = _round(
-        work_rows(user, f)
-        .filter(family__isnull=False)
-        .aggregate(**measures("realised_hours", "open_hours", "appointments", "realised_appointments"))
-    )
+    totals = _round(totals)
     totals["family"] = _("%(n)d families") % {"n": len(out)}
     return Table(
         columns=[
@@ -394,6 +524,7 @@ def family_hours(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def family_cost(user, f: Filters) -> Table:
     """2. Cost per family: own work at the booked unit prices plus purchased services."""
     own = {
@@ -456,6 +587,7 @@ def family_cost(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def worker_work_type(user, f: Filters) -> Table:
     """3. Per worker and per work type."""
     # grouped by the two ids alone (hashing, not sorting a year of rows by names); the
@@ -506,16 +638,16 @@ def worker_work_type(user, f: Filters) -> Table:
         )
         for r in rows
     ]
+    # the totals and the work classes are sums of the groups (which partition the rows):
+    # no second and third pass over the year
     totals = _round(
-        work_rows(user, f).aggregate(**measures("worker_visits", "booked_hours", "realised_hours", "realised_cost"))
+        {k: sum(r[k] for r in grouped) for k in ("worker_visits", "booked_hours", "realised_hours", "realised_cost")}
     )
     totals["appointments"] = totals.pop("worker_visits")
-    by_class = (
-        work_rows(user, f)
-        .values("work_type__work_class")
-        .annotate(**measures("booked_hours"))
-        .order_by("work_type__work_class")
-    )
+    class_hours: dict[str, float] = {}
+    for r in rows:
+        class_hours[r["work_type__work_class"]] = class_hours.get(r["work_type__work_class"], 0.0) + r["booked_hours"]
+    by_class = [{"work_type__work_class": c, "booked_hours": h} for c, h in sorted(class_hours.items())]
     return Table(
         columns=[
             Column("worker", _("Worker")),
@@ -537,6 +669,7 @@ def worker_work_type(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def cancellations(user, f: Filters) -> Table:
     """4. Cancelled appointments by reason and by who cancelled."""
     base = appointment_rows(user, f)
@@ -599,15 +732,29 @@ def cancellations(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def realised_client_work(user, f: Filters) -> Table:
     """5. Realised client work by month and work class."""
     qs = work_rows(user, f).filter(Q_REALISED, work_type__work_class__in=CLIENT_WORK)
-    rows = (
-        qs.annotate(month=TruncMonth("day"))
-        .values("month", "work_type__work_class")
-        .annotate(**measures("realised_hours", "realised_appointments", "families"))
-        .order_by("month", "work_type__work_class")
-    )
+    keys = ("month", "work_type__work_class")
+    if _whole_appointments(user, f):
+        # families per month and class in two hashed steps, the totals from the same first
+        # step, appointments by their primary rows
+        result = _per_group(
+            qs,
+            keys,
+            "family_id",
+            "families",
+            total=True,
+            **measures("realised_hours", "realised_appointments", by_primary=True),
+        )
+        totals = next(r for r in result if r["is_total"])
+        rows = sorted((r for r in result if not r["is_total"]), key=lambda r: (_local_month(r["month"]), r[keys[1]]))
+    else:
+        rows = (
+            qs.values(*keys).annotate(**measures("realised_hours", "realised_appointments", "families")).order_by(*keys)
+        )
+        totals = qs.aggregate(**measures("realised_hours", "realised_appointments", "families"))
     classes = dict(WorkClass.choices)
     out = []
     for r in rows:
@@ -628,7 +775,7 @@ def realised_client_work(user, f: Filters) -> Table:
                 }
             )
         )
-    totals = _round(qs.aggregate(**measures("realised_hours", "realised_appointments", "families")))
+    totals = _round({k: totals[k] for k in ("realised_hours", "realised_appointments", "families")})
     totals["month"] = _("Period")
     return Table(
         columns=[
@@ -644,6 +791,7 @@ def realised_client_work(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def planned_vs_realised(user, f: Filters) -> Table:
     """6. Planned vs realised duration of realised appointments, per work type."""
     qs = appointment_rows(user, f).filter(Q_REALISED).alias(diff_s=F("actual_seconds") - F("planned_seconds"))
@@ -656,7 +804,7 @@ def planned_vs_realised(user, f: Filters) -> Table:
         "longer": Count("pk", filter=Q(diff_s__gt=0)),
         "difference": _sum(diff),
     }
-    rows = qs.values("work_type_id", "work_type__name").annotate(**measures_).order_by("work_type__name")
+    rows = list(qs.values("work_type_id", "work_type__name").annotate(**measures_).order_by("work_type__name"))
 
     def shape(r, name, drill):
         return _round(
@@ -675,7 +823,8 @@ def planned_vs_realised(user, f: Filters) -> Table:
         )
 
     out = [shape(r, r["work_type__name"], {"work_type": r["work_type_id"], "status": REALISED}) for r in rows]
-    totals = shape(qs.aggregate(**measures_), _("All work types"), None)
+    # the work types partition the rows: the totals are the sums of their rows
+    totals = shape({k: sum(r[k] for r in rows) for k in measures_}, _("All work types"), None)
     return Table(
         columns=[
             Column("work_type", _("Work type")),
@@ -693,6 +842,7 @@ def planned_vs_realised(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def meeting_share(user, f: Filters) -> Table:
     """7. Share of working time in meetings, training and other internal work."""
     group = f.group if f.group in GROUPS else "unit"
@@ -736,7 +886,7 @@ def meeting_share(user, f: Filters) -> Table:
         }
     )
     totals["share_of_shift"] = _share(totals["internal"], totals["shift_hours"])
-    booked_all = work_rows(user, f).aggregate(**measures("booked_hours"))["booked_hours"]
+    booked_all = sum(r["booked"] for r in rows)  # the groups partition the rows
     totals["share_of_booked"] = _share(totals["internal"], booked_all)
     return Table(
         columns=[
@@ -771,24 +921,49 @@ def _per_1000(count: int | None, children: int | None) -> float | None:
     return round(1000.0 * count / children, 1) if children and count is not None else None
 
 
+@analytic
 def client_counts(user, f: Filters) -> Table:
     """8. Client counts: families and persons with realised work, per service."""
+    from django.db import connection
+
     qs = work_rows(user, f).filter(Q_REALISED)
-    agg = {
-        "families": Count("family_id", distinct=True),
-        "realised_appointments": Count("appointment_id", distinct=True),
-    }
-    # persons from the appointments' person links, of the same realised appointments: a
-    # query of its own, so that no distinct count runs over the rows times their persons
-    persons = Appointment.persons.through.objects.filter(appointment_id__in=qs.values("appointment_id"))
-    n_persons = {
-        r["appointment__work_type__service_id"]: r["n"]
-        for r in persons.values("appointment__work_type__service_id")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    }
+    service = "work_type__service_id"
+    if _whole_appointments(user, f):
+        # families per service and overall from one pass: the (service, family) pairs
+        # first, each appointment counted by its primary worker's row
+        result = _fetch(
+            *_per_group_sql(
+                qs, (service,), "family_id", "families", total=True, realised_appointments=Count("pk", filter=Q_PRIMARY)
+            )
+        )
+        rows = [r for r in result if not r["is_total"]]
+        totals = next(
+            {"families": r["families"], "realised_appointments": r["realised_appointments"]}
+            for r in result
+            if r["is_total"]
+        )
+    else:
+        agg = {
+            "families": Count("family_id", distinct=True),
+            "realised_appointments": Count("appointment_id", distinct=True),
+        }
+        rows = list(qs.values(service).annotate(**agg).order_by())
+        totals = qs.aggregate(**agg)
+    # persons from the appointments' person links, of the same realised appointments: the
+    # distinct (service, person) pairs of the rows joined to the links (the small side
+    # hashed), counted per service and overall in one statement
+    qn = connection.ops.quote_name
+    links = Appointment.persons.through._meta.db_table
+    sql, params = qs.values("appointment_id", service).order_by().query.sql_with_params()
+    person_rows = _fetch(
+        f"WITH sp AS (SELECT DISTINCT w.{qn(service)} AS service, p.person_id FROM ({sql}) w "  # noqa: S608
+        f"JOIN {qn(links)} p ON p.appointment_id = w.appointment_id) "
+        "SELECT 0 AS is_total, service, COUNT(*) AS n FROM sp GROUP BY service "
+        "UNION ALL SELECT 1, NULL, COUNT(DISTINCT person_id) FROM sp",
+        params,
+    )
+    n_persons = {r["service"]: r["n"] for r in person_rows if not r["is_total"]}
     children, year = population_children(f.end.year)
-    rows = qs.values("work_type__service_id").annotate(**agg).order_by()
     services = {
         s.pk: s
         for s in Service.objects.filter(pk__in=[r["work_type__service_id"] for r in rows]).select_related(
@@ -808,8 +983,7 @@ def client_counts(user, f: Filters) -> Table:
         for r in rows
     ]
     out.sort(key=lambda r: (-r["families"], r["service"]))
-    totals = qs.aggregate(**agg)
-    totals["persons"] = persons.aggregate(n=Count("person_id", distinct=True))["n"]
+    totals["persons"] = next(r["n"] for r in person_rows if r["is_total"])
     totals |= {
         "service": _("All services (each family once)"),
         "families_per_1000": _per_1000(totals["families"], children),
@@ -838,16 +1012,23 @@ def client_counts(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def workload(user, f: Filters) -> Table:
     """9. Workload distribution and the resource situation."""
     group = f.group if f.group in GROUPS else "worker"
     shift_hours = _shift_hours_by(user, f, group)
-    grouped = _grouped(
-        group,
-        work_rows(user, f),
-        **measures("booked_hours", "realised_hours", "open_hours"),
-        families=Count("family_id", distinct=True, filter=Q_ACTIVE),
-    )
+    key = GROUPS[group][0]
+    grouped = {
+        r[key]: r
+        for r in _per_group(
+            work_rows(user, f),
+            (key,),
+            "family_id",
+            "families",
+            Q_ACTIVE,
+            **measures("booked_hours", "realised_hours", "open_hours"),
+        )
+    }
     out = []
     # workers (units, organisations) with shifts but no bookings are part of the picture
     for r in _labelled(group, grouped, extra_keys=shift_hours):
@@ -889,6 +1070,7 @@ def workload(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def visits_travel(user, f: Filters) -> Table:
     """10. Client visit times and travel times."""
     group = f.group if f.group in GROUPS else "worker"
@@ -947,6 +1129,7 @@ def visits_travel(user, f: Filters) -> Table:
     )
 
 
+@analytic
 def own_vs_purchased(user, f: Filters) -> Table:
     """11. Own work vs purchased services, per service (family-specific budgeting)."""
     own = {
@@ -1022,6 +1205,8 @@ def own_vs_purchased(user, f: Filters) -> Table:
 
 
 def _local_month(value) -> dt.date:
+    if isinstance(value, str):  # a date column read by raw SQL on SQLite
+        return dt.date.fromisoformat(value[:10]).replace(day=1)
     if isinstance(value, dt.datetime):
         return (timezone.localtime(value, HELSINKI) if timezone.is_aware(value) else value).date().replace(day=1)
     return value.replace(day=1)
@@ -1121,6 +1306,7 @@ def _notifications(user, f: Filters):
     return _given(qs, {"service__organisation_id": f.organisation, "service_id": f.service})
 
 
+@analytic
 def metrics(user, f: Filters) -> Table:
     """The seeds/002 metrics the data supports, for the period (docs/metrics.md)."""
     from perhekeskus.intake import clocks
@@ -1199,11 +1385,11 @@ def metrics(user, f: Filters) -> Table:
         basis=f"{with_own}/{n_families}",
     )
 
-    per_worker = (
-        served.values("worker_id")
-        .annotate(n=Count("family_id", distinct=True))
-        .aggregate(workers=Count("worker_id"), total=Sum("n"), most=Max("n"))
-    )
+    sql, params = _per_group_sql(served, ("worker_id",), "family_id", "n")
+    per_worker = _fetch(
+        f"SELECT COUNT(*) AS workers, CAST(SUM(n) AS BIGINT) AS total, MAX(n) AS most FROM ({sql}) w",  # noqa: S608
+        params,
+    )[0]
     add(
         "families_per_worker",
         _("Families per worker (mean over workers with realised client work)"),
@@ -1408,6 +1594,7 @@ def _first_contact_sql() -> str:
         ) AS contacts GROUP BY family_id"""  # noqa: S608 (table names; no values)
 
 
+@analytic
 def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     """Cost per family by time since the family's first contact, by cohort (the year of
     the first contact) and service level; and the share of each cohort that reached a
@@ -1532,6 +1719,7 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     )
 
 
+@analytic
 def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) -> tuple[Table, int]:
     """The rows behind a number as a table (page, export and API alike) and how many
     there are. A family is named by its key only; an address is shown only to those who

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Family, Membership
@@ -35,6 +35,7 @@ def _fact_source():
         "role": F("role"),
         "start": F("start"),
         "day": TruncDate("start", tzinfo=HELSINKI),
+        "month": TruncMonth(TruncDate("start", tzinfo=HELSINKI)),
         "status": F("appointment__status"),
         "work_type_id": F("appointment__work_type_id"),
         "family_id": F("appointment__family_id"),

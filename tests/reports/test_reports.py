@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.people.roles import COORDINATOR, MANAGER
 from perhekeskus.reports import selectors
+from perhekeskus.reports.models import WorkFact
 from perhekeskus.reports.selectors import Filters
 from perhekeskus.scheduling.services import appointment_book, appointment_realise
 from tests.factories import FamilyFactory, local, make_user
@@ -280,3 +281,37 @@ def test_lifecycle_months_are_whole_months_on_both_databases(region, boss):
     region.buy(region.f1, dt.date(2026, 3, 22), lump_sum=300)
     got = {r["level"]: r for r in selectors.lifecycle(boss, JAN, today=dt.date(2026, 11, 23)).rows}
     assert (got["Specialised and consultative"]["q0"], got["Specialised and consultative"]["q1"]) == (1375.0, 0.0)
+
+
+@pytest.mark.parametrize("report", ["family_hours", "client_counts", "realised_client_work"])
+def test_counts_by_primary_rows_equal_the_distinct_counts(region, boss, report, monkeypatch):
+    # Over the whole region an appointment's rows are all there, and these reports count
+    # it by its primary worker's row in two hashed steps. Restricted by worker they count
+    # distinct appointments and families in one step: both ways give the same numbers
+    # (January has an appointment with a work pair from the other organisation).
+    fast = getattr(selectors, report)(boss, JAN)
+    assert selectors._whole_appointments(boss, JAN)
+    monkeypatch.setattr(selectors, "_whole_appointments", lambda user, f: False)
+    slow = getattr(selectors, report)(boss, JAN)
+    assert fast.rows and fast.rows == slow.rows
+    assert fast.totals == slow.totals
+
+
+def test_a_work_pair_outside_the_filter_still_counts_its_appointment_once(region, boss):
+    # a2 is w1's (organisation A) with w3 of B as the pair: B's filter keeps only the pair's
+    # row, and the appointment still counts, once
+    f = Filters(start=JAN.start, end=JAN.end, organisation=region.org_b.pk)
+    assert not selectors._whole_appointments(boss, f)
+    row = by(selectors.family_hours(boss, f), "family")[region.f1.key]
+    b_rows = WorkFact.objects.filter(
+        day__gte=JAN.start, day__lte=JAN.end, worker__organisation=region.org_b, family=region.f1
+    ).exclude(status="cancelled")
+    assert (
+        b_rows.filter(role="pair").exists()
+        and not b_rows.filter(
+            appointment__participants__role="primary",
+            appointment__participants__resource__worker__organisation=region.org_b,
+            role="pair",
+        ).exists()
+    )
+    assert row["appointments"] == b_rows.values("appointment_id").distinct().count()

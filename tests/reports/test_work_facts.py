@@ -39,6 +39,7 @@ FIELDS = (
     "planned_seconds",
     "actual_seconds",
     "unit_price",
+    "month",
 )
 
 
@@ -147,7 +148,19 @@ def test_day_is_the_local_day_and_a_refused_booking_leaves_the_rows(region):
         confirm_outside_shift=True,
     )
     (row,) = rows_of(late_night)
-    assert row["day"] == dt.date(2026, 1, 7)
+    assert (row["day"], row["month"]) == (dt.date(2026, 1, 7), dt.date(2026, 1, 1))
+    # the first half hour of February in Helsinki is still January in UTC: February's row
+    first_of_month = appointment_book(
+        actor=None,
+        worker=r.w3,
+        work_type=r.wb,
+        start=local(2026, 2, 1, 0, 30),
+        end=local(2026, 2, 1, 1, 0),
+        family=r.f2,
+        confirm_outside_shift=True,
+    )
+    (row,) = rows_of(first_of_month)
+    assert (row["day"], row["month"]) == (dt.date(2026, 2, 1), dt.date(2026, 2, 1))
     before = _facts()
     with pytest.raises(BookingConflict):
         appointment_book(

@@ -43,11 +43,10 @@ class Migration(migrations.Migration):
 
 
 def fill(apps, schema_editor):
-    # Existing calendars get their worker-hour rows now (one INSERT ... SELECT); from here
-    # on the booking services keep them exact.
-    from perhekeskus.reports.services import work_facts_refresh
-
-    work_facts_refresh()
+    # The rows are filled by 0004, which adds the last column the current
+    # reports.services.work_facts_refresh writes: the fill runs the current code, so it
+    # lives in the latest migration that changes the table's columns.
+    pass
 
 
 Migration.operations.append(migrations.RunPython(fill, migrations.RunPython.noop))
