@@ -163,4 +163,6 @@ class WorkFact(models.Model):
         indexes = [
             models.Index(fields=["day"], name="workfact_day"),
             models.Index(fields=["worker", "day"], name="workfact_worker_day"),
+            # the few work pairs' rows (the multi-agency metric starts from them)
+            models.Index(fields=["day"], condition=Q(role="pair"), name="workfact_pair_day"),
         ]

@@ -17,18 +17,19 @@ import functools
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
     Count,
     DateTimeField,
-    Exists,
     F,
     FloatField,
     Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -65,7 +66,6 @@ def analytic(report):
     @functools.wraps(report)
     def run(*args, **kwargs):
         from django.conf import settings
-        from django.db import connection, transaction
 
         if connection.vendor != "postgresql":
             return report(*args, **kwargs)
@@ -262,8 +262,6 @@ def _per_group_sql(
     groups from the same first step, its distinct count over them all. ``label``: (model,
     its field, the name to give it) read for the first key from that model after the two
     steps (grouping the rows by the label too would make the first step wider)."""
-    from django.db import connection
-
     qn = connection.ops.quote_name
     hits = Count("pk", filter=distinct_q) if distinct_q is not None else Count("pk")
     inner = qs.values(*keys, counted).annotate(distinct_hits=hits, **sums).order_by()
@@ -297,8 +295,6 @@ def _per_group_sql(
 
 
 def _fetch(sql: str, params) -> list[dict]:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
@@ -308,6 +304,29 @@ def _fetch(sql: str, params) -> list[dict]:
 def _per_group(qs: QuerySet, keys: tuple[str, ...], counted: str, distinct_as: str, distinct_q=None, **kwargs):
     """The rows of ``_per_group_sql``: one dict per group."""
     return _fetch(*_per_group_sql(qs, keys, counted, distinct_as, distinct_q, **kwargs))
+
+
+def _persons(qs: QuerySet, key: str | None = None) -> dict:
+    """Distinct persons named on the appointments of these rows, per ``key`` (a column of
+    the rows the same for all rows of an appointment) and overall (under None), from one
+    statement: the rows joined to the appointments' person links (the small side hashed),
+    not the links filtered by the rows (which hashed a year of appointment ids) and not
+    a distinct count over rows times persons."""
+    qn = connection.ops.quote_name
+    links = qn(Appointment.persons.through._meta.db_table)
+    sql, params = qs.values("appointment_id", *([key] if key else [])).order_by().query.sql_with_params()
+    pairs = (
+        f"SELECT DISTINCT {f'w.{qn(key)}' if key else 'NULL'} AS k, p.person_id FROM ({sql}) w "  # noqa: S608
+        f"JOIN {links} p ON p.appointment_id = w.appointment_id"
+    )
+    rows = _fetch(
+        f"WITH sp AS ({pairs}) SELECT 0 AS is_total, k, COUNT(*) AS n FROM sp GROUP BY k "  # noqa: S608
+        "UNION ALL SELECT 1, NULL, COUNT(DISTINCT person_id) FROM sp",
+        params,
+    )
+    out = {r["k"]: r["n"] for r in rows if not r["is_total"]} if key else {}
+    out[None] = next(r["n"] for r in rows if r["is_total"])
+    return out
 
 
 def _round(row: dict, digits: int = 2) -> dict:
@@ -924,8 +943,6 @@ def _per_1000(count: int | None, children: int | None) -> float | None:
 @analytic
 def client_counts(user, f: Filters) -> Table:
     """8. Client counts: families and persons with realised work, per service."""
-    from django.db import connection
-
     qs = work_rows(user, f).filter(Q_REALISED)
     service = "work_type__service_id"
     if _whole_appointments(user, f):
@@ -949,20 +966,7 @@ def client_counts(user, f: Filters) -> Table:
         }
         rows = list(qs.values(service).annotate(**agg).order_by())
         totals = qs.aggregate(**agg)
-    # persons from the appointments' person links, of the same realised appointments: the
-    # distinct (service, person) pairs of the rows joined to the links (the small side
-    # hashed), counted per service and overall in one statement
-    qn = connection.ops.quote_name
-    links = Appointment.persons.through._meta.db_table
-    sql, params = qs.values("appointment_id", service).order_by().query.sql_with_params()
-    person_rows = _fetch(
-        f"WITH sp AS (SELECT DISTINCT w.{qn(service)} AS service, p.person_id FROM ({sql}) w "  # noqa: S608
-        f"JOIN {qn(links)} p ON p.appointment_id = w.appointment_id) "
-        "SELECT 0 AS is_total, service, COUNT(*) AS n FROM sp GROUP BY service "
-        "UNION ALL SELECT 1, NULL, COUNT(DISTINCT person_id) FROM sp",
-        params,
-    )
-    n_persons = {r["service"]: r["n"] for r in person_rows if not r["is_total"]}
+    n_persons = _persons(qs, service)
     children, year = population_children(f.end.year)
     services = {
         s.pk: s
@@ -983,7 +987,7 @@ def client_counts(user, f: Filters) -> Table:
         for r in rows
     ]
     out.sort(key=lambda r: (-r["families"], r["service"]))
-    totals["persons"] = next(r["n"] for r in person_rows if r["is_total"])
+    totals["persons"] = n_persons[None]
     totals |= {
         "service": _("All services (each family once)"),
         "families_per_1000": _per_1000(totals["families"], children),
@@ -1331,29 +1335,26 @@ def metrics(user, f: Filters) -> Table:
 
     served = work_rows(user, f).filter(Q_REALISED, family__isnull=False)
 
-    # one pass over the period's rows per family: how many services, and whether a
-    # responsible / own worker is named for it on the last day of the period
+    # one pass over the period's rows: the services of each family in two hashed steps,
+    # then whether a responsible / own worker is named for it on the last day of the period
     def named(role):
-        return Exists(
-            NamedWorker.objects.filter(family_id=OuterRef("family_id"), role=role, start_date__lte=f.end).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=f.end)
-            )
+        qs = NamedWorker.objects.filter(role=role, start_date__lte=f.end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=f.end)
         )
+        return qs.values("family_id").query.sql_with_params()
 
-    families = (
-        served.values("family_id")
-        .annotate(
-            services=Count("work_type__service_id", distinct=True),
-            responsible=named(NamedWorker.Role.RESPONSIBLE_WORKER),
-            own=named(NamedWorker.Role.OWN_WORKER),
-        )
-        .aggregate(
-            n=Count("family_id"),
-            multi=Count("family_id", filter=Q(services__gte=2)),
-            multi_responsible=Count("family_id", filter=Q(services__gte=2, responsible=True)),
-            with_own=Count("family_id", filter=Q(own=True)),
-        )
-    )
+    per_family, params = _per_group_sql(served, ("family_id",), "work_type__service_id", "services")
+    responsible, r_params = named(NamedWorker.Role.RESPONSIBLE_WORKER)
+    own, o_params = named(NamedWorker.Role.OWN_WORKER)
+    families = _fetch(
+        "SELECT COUNT(*) AS n, "  # noqa: S608 (compiled ORM SQL)
+        "COALESCE(SUM(CASE WHEN g.services >= 2 THEN 1 ELSE 0 END), 0) AS multi, "
+        f"COALESCE(SUM(CASE WHEN g.services >= 2 AND g.family_id IN ({responsible}) THEN 1 ELSE 0 END), 0) "
+        "AS multi_responsible, "
+        f"COALESCE(SUM(CASE WHEN g.family_id IN ({own}) THEN 1 ELSE 0 END), 0) AS with_own "
+        f"FROM ({per_family}) g",
+        (*r_params, *o_params, *params),
+    )[0]
     n_families, n_multi = families["n"], families["multi"]
     add(
         "families_served",
@@ -1363,9 +1364,7 @@ def metrics(user, f: Filters) -> Table:
         per_1000=True,
         report="client_counts",
     )
-    n_persons = Appointment.persons.through.objects.filter(
-        appointment_id__in=served.values("appointment_id")
-    ).aggregate(n=Count("person_id", distinct=True))["n"]
+    n_persons = _persons(served)[None]
     add("persons_served", _("Persons named on realised appointments"), n_persons, per_1000=True, report="client_counts")
     add("multi_service", _("Multi-service clienthoods (families in 2 or more services)"), n_multi, per_1000=True)
     with_responsible = families["multi_responsible"]
@@ -1399,25 +1398,22 @@ def metrics(user, f: Filters) -> Table:
         report="workload",
     )
 
-    other_organisation_pair = Exists(
-        WorkFact.objects.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PAIR).exclude(
-            worker__organisation_id=OuterRef("worker__organisation_id")
-        )
+    # the realised appointments counted by a plain pass; the multi-agency ones from the few
+    # pair rows (their own index; a pair's row has its primary's day), each looking up its
+    # appointment's primary row in the realised rows by the appointment's index: not every realised row joined to
+    # its worker's organisation. An appointment has one pair at most.
+    realised = appointment_rows(user, f).filter(Q_REALISED)
+    n_realised = realised.count()
+    primary_organisation = Subquery(
+        realised.filter(appointment_id=OuterRef("appointment_id")).values("worker__organisation_id")[:1]
     )
-    # the few appointments with a pair at all first (a pair's row has its primary's day),
-    # so that the organisation check runs for them only, not for every realised row
-    paired = WorkFact.objects.filter(role=Participant.Role.PAIR, day__gte=f.start, day__lte=f.end)
-    realised = (
-        appointment_rows(user, f)
-        .filter(Q_REALISED)
-        .aggregate(
-            n=Count("pk"),
-            multi=Count(
-                "pk", filter=Q(appointment_id__in=paired.values("appointment_id")) & Q(other_organisation_pair)
-            ),
-        )
+    n_multi_agency = (
+        WorkFact.objects.filter(role=Participant.Role.PAIR, day__gte=f.start, day__lte=f.end)
+        .alias(primary_organisation=primary_organisation)
+        .filter(primary_organisation__isnull=False)
+        .exclude(primary_organisation=F("worker__organisation_id"))
+        .count()
     )
-    n_realised, n_multi_agency = realised["n"], realised["multi"]
     add(
         "multi_agency",
         _("Multi-agency work: realised appointments with a work pair from another organisation"),
@@ -1600,8 +1596,6 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     the first contact) and service level; and the share of each cohort that reached a
     specialised-level service within 24 months. Cohort: families whose first contact is in
     the period and who have own work or purchases within the user's scope."""
-    from django.db import connection
-
     today = today or timezone.localdate()
     sql = _dialect_sql(connection.vendor)
     lo, hi = f.bounds
