@@ -1335,25 +1335,33 @@ def metrics(user, f: Filters) -> Table:
 
     served = work_rows(user, f).filter(Q_REALISED, family__isnull=False)
 
-    # one pass over the period's rows: the services of each family in two hashed steps,
-    # then whether a responsible / own worker is named for it on the last day of the period
+    # one pass over the period's rows: their distinct (family, worker, service) triples,
+    # hashed (a few per cent of the rows); from them the services of each family, whether
+    # a responsible / own worker is named for it on the last day of the period, and the
+    # families of each worker
     def named(role):
         qs = NamedWorker.objects.filter(role=role, start_date__lte=f.end).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=f.end)
         )
-        return qs.values("family_id").query.sql_with_params()
+        return qs.values("family_id").order_by().query.sql_with_params()
 
-    per_family, params = _per_group_sql(served, ("family_id",), "work_type__service_id", "services")
+    triples, params = (
+        served.values("family_id", "worker_id", "work_type__service_id").distinct().order_by().query.sql_with_params()
+    )
     responsible, r_params = named(NamedWorker.Role.RESPONSIBLE_WORKER)
     own, o_params = named(NamedWorker.Role.OWN_WORKER)
     families = _fetch(
-        "SELECT COUNT(*) AS n, "  # noqa: S608 (compiled ORM SQL)
-        "COALESCE(SUM(CASE WHEN g.services >= 2 THEN 1 ELSE 0 END), 0) AS multi, "
-        f"COALESCE(SUM(CASE WHEN g.services >= 2 AND g.family_id IN ({responsible}) THEN 1 ELSE 0 END), 0) "
-        "AS multi_responsible, "
-        f"COALESCE(SUM(CASE WHEN g.family_id IN ({own}) THEN 1 ELSE 0 END), 0) AS with_own "
-        f"FROM ({per_family}) g",
-        (*r_params, *o_params, *params),
+        f"WITH t AS ({triples}), "  # noqa: S608 (compiled ORM SQL)
+        'fam AS (SELECT family_id, COUNT(DISTINCT "work_type__service_id") AS services FROM t GROUP BY family_id), '
+        "wrk AS (SELECT worker_id, COUNT(DISTINCT family_id) AS n FROM t GROUP BY worker_id) "
+        "SELECT (SELECT COUNT(*) FROM fam) AS n, "
+        "(SELECT COALESCE(SUM(CASE WHEN services >= 2 THEN 1 ELSE 0 END), 0) FROM fam) AS multi, "
+        f"(SELECT COALESCE(SUM(CASE WHEN services >= 2 AND family_id IN ({responsible}) THEN 1 ELSE 0 END), 0) "
+        "FROM fam) AS multi_responsible, "
+        f"(SELECT COALESCE(SUM(CASE WHEN family_id IN ({own}) THEN 1 ELSE 0 END), 0) FROM fam) AS with_own, "
+        "(SELECT COUNT(*) FROM wrk) AS workers, (SELECT CAST(SUM(n) AS BIGINT) FROM wrk) AS total, "
+        "(SELECT MAX(n) FROM wrk) AS most",
+        (*params, *r_params, *o_params),
     )[0]
     n_families, n_multi = families["n"], families["multi"]
     add(
@@ -1384,11 +1392,7 @@ def metrics(user, f: Filters) -> Table:
         basis=f"{with_own}/{n_families}",
     )
 
-    sql, params = _per_group_sql(served, ("worker_id",), "family_id", "n")
-    per_worker = _fetch(
-        f"SELECT COUNT(*) AS workers, CAST(SUM(n) AS BIGINT) AS total, MAX(n) AS most FROM ({sql}) w",  # noqa: S608
-        params,
-    )[0]
+    per_worker = families
     add(
         "families_per_worker",
         _("Families per worker (mean over workers with realised client work)"),
