@@ -1565,12 +1565,14 @@ QUARTERS = 8  # months 0-23 in quarters, then 24 and later
 
 
 def _dialect_sql(vendor: str):
-    """The lifecycle's raw SQL pieces: whole seconds since 1970 (as ``scheduling.selectors.Epoch``
-    compiles them) and the local year."""
+    """The lifecycle's raw SQL pieces: whole seconds since 1970 (the value
+    ``scheduling.selectors.Epoch`` gives) and the local year."""
     if vendor == "postgresql":
         return {
-            "epoch": lambda x: f"CAST(EXTRACT(EPOCH FROM {x}) AS BIGINT)",
-            "year": lambda x: f"EXTRACT(YEAR FROM ({x}) AT TIME ZONE 'Europe/Helsinki')",
+            # date_part gives a double, EXTRACT a numeric (slower per row); both rounded to
+            # whole seconds by the cast, as Epoch does
+            "epoch": lambda x: f"CAST(date_part('epoch', {x}) AS BIGINT)",
+            "year": lambda x: f"CAST(EXTRACT(YEAR FROM ({x}) AT TIME ZONE 'Europe/Helsinki') AS INTEGER)",
         }
     return {
         "epoch": lambda x: f"CAST(strftime('%%s', {x}) AS INTEGER)",
@@ -1620,38 +1622,38 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     b_sql, b_params = bought.query.sql_with_params()
     # whole months since the first contact: integer seconds divided as integers, which
     # truncates alike on both databases (a numeric CAST would round on PostgreSQL)
-    months = f"({sql['epoch']('t')} - {sql['epoch']('first_at')}) / {MONTH_SECONDS}"
+    months = f"({sql['epoch']('c.t')} - fc.first_s) / {MONTH_SECONDS}"
     quarter = f"CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END"
-    # one statement: the cost rows and each family's first contact go through one window
-    # partitioned by family, which gives every cost row its family's first contact (a
-    # join of the two made SQLite loop over one for each row of the other); the result
-    # gives both the cost cells and each cohort's size and reach
+    # one statement: the first contacts of the families whose first contact is in the
+    # period, with their cohort, computed once per family (MATERIALIZED: SQLite indexes
+    # it for the join rather than flattening it into a loop over the cost rows for each
+    # family, minutes at scale 10); the cost rows joined to them (hashed on PostgreSQL)
+    # and summed per family, level and quarter; the cells and each cohort's size and
+    # reach from those sums
     query = f"""
-        WITH fc AS ({_first_contact_sql()}),
+        WITH fc AS MATERIALIZED (
+            SELECT family_id, first_at, {sql["year"]("first_at")} AS cohort, {sql["epoch"]("first_at")} AS first_s
+            FROM ({_first_contact_sql()} HAVING MIN(t) >= %s AND MIN(t) < %s) AS first_contacts
+        ),
         c AS ({c_sql} UNION ALL {b_sql}),
-        ev AS (
-            SELECT fid, t, lvl, cost, 0 AS contact FROM c
-            UNION ALL SELECT family_id, first_at, NULL, NULL, 1 FROM fc
-        ),
-        w AS (
-            SELECT fid, t, lvl, cost, contact,
-                   MAX(CASE WHEN contact = 1 THEN t END) OVER (PARTITION BY fid) AS first_at
-            FROM ev
-        ),
         rows AS (
-            SELECT {sql["year"]("first_at")} AS cohort, fid AS family_id, lvl, cost,
-                   CASE WHEN t < first_at THEN 0 ELSE {months} END AS m
-            FROM w WHERE contact = 0 AND first_at >= %s AND first_at < %s
+            SELECT fc.cohort, c.fid AS family_id, c.lvl, c.cost,
+                   CASE WHEN c.t < fc.first_at THEN 0 ELSE {months} END AS m
+            FROM c JOIN fc ON fc.family_id = c.fid
+        ),
+        g AS (
+            SELECT cohort, family_id, lvl, {quarter} AS q, SUM(cost) AS cost
+            FROM rows GROUP BY cohort, family_id, lvl, {quarter}
         )
-        SELECT 'cell', cohort, lvl, {quarter}, SUM(cost), 0 FROM rows GROUP BY cohort, lvl, {quarter}
+        SELECT 'cell', cohort, lvl, q, SUM(cost), 0 FROM g GROUP BY cohort, lvl, q
         UNION ALL
         SELECT 'cohort', cohort, NULL, NULL, COUNT(DISTINCT family_id),
-               COUNT(DISTINCT CASE WHEN lvl = 'specialised' AND m < 24 THEN family_id END)
-        FROM rows GROUP BY cohort
+               COUNT(DISTINCT CASE WHEN lvl = 'specialised' AND q < {QUARTERS} THEN family_id END)
+        FROM g GROUP BY cohort
     """  # noqa: S608 (ORM-compiled SQL and constants; values go as parameters)
     bounds = connection.ops.adapt_datetimefield_value(lo), connection.ops.adapt_datetimefield_value(hi)
     with connection.cursor() as cursor:
-        cursor.execute(query, (*c_params, *b_params, *bounds))
+        cursor.execute(query, (*bounds, *c_params, *b_params))
         result = cursor.fetchall()
     cells = [r[1:5] for r in result if r[0] == "cell"]
     sizes = {int(r[1]): int(r[4]) for r in result if r[0] == "cohort"}
