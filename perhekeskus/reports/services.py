@@ -91,6 +91,24 @@ def work_facts_refresh(appointment_ids: Iterable[int] | None = None) -> None:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608 (compiled ORM SQL)
 
 
+def work_facts_differences() -> tuple[int, int]:
+    """How far the worker-hour rows are from the calendar: (rows the calendar gives that
+    are missing or differ, kept rows the calendar no longer gives). (0, 0) when exact;
+    anything else means something wrote appointments past the booking services, and
+    ``manage.py work_facts --rebuild`` repairs it."""
+    source, columns = _fact_source()
+    sql, params = source.query.sql_with_params()
+    table = connection.ops.quote_name(WorkFact._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(WorkFact._meta.get_field(c).column) for c in columns)
+    kept = f"SELECT {names} FROM {table}"  # noqa: S608 (a table and its column names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} EXCEPT {kept}) AS d", params)  # noqa: S608
+        missing = cursor.fetchone()[0]
+        cursor.execute(f"SELECT COUNT(*) FROM ({kept} EXCEPT {sql}) AS d", params)  # noqa: S608
+        extra = cursor.fetchone()[0]
+    return missing, extra
+
+
 FIELDS = (
     "purchaser",
     "provider",

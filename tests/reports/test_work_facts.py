@@ -7,10 +7,11 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from perhekeskus.reports.models import WorkFact
 from perhekeskus.reports.services import work_facts_refresh
+from perhekeskus.scheduling.models import Appointment
 from perhekeskus.scheduling.services import (
     BookingConflict,
     appointment_book,
@@ -181,3 +182,19 @@ def test_rebuild_command_restores_rows_after_a_bulk_load(region):
     assert out.getvalue().startswith("9 worker-hour rows")
     assert WorkFact.objects.count() == 9
     assert_exact()
+
+
+def test_check_command_finds_rows_written_past_the_services(region):
+    out = io.StringIO()
+    call_command("work_facts", "--check", stdout=out)
+    assert "They match the calendar." in out.getvalue()
+    # a raw write to an appointment (not through the booking services) leaves its rows stale
+    # (an appointment without a pair: one row), and a row deleted by hand goes missing
+    paired = WorkFact.objects.filter(role="pair").values("appointment_id")
+    fact = WorkFact.objects.filter(role="primary").exclude(appointment_id__in=paired).first()
+    Appointment.objects.filter(pk=fact.appointment_id).update(unit_price=fact.unit_price + 1)
+    WorkFact.objects.filter(pk=WorkFact.objects.exclude(appointment_id=fact.appointment_id).first().pk).delete()
+    with pytest.raises(CommandError, match="2 missing or different, 1 no longer"):
+        call_command("work_facts", "--check", stdout=io.StringIO())
+    call_command("work_facts", "--rebuild", "--check", stdout=out)
+    assert out.getvalue().endswith("They match the calendar.\n")
