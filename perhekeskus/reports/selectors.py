@@ -1625,9 +1625,10 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     months = f"({sql['epoch']('c.t')} - fc.first_s) / {MONTH_SECONDS}"
     quarter = f"CASE WHEN m >= 24 THEN {QUARTERS} ELSE m / 3 END"
     # one statement: the first contacts of the families whose first contact is in the
-    # period, with their cohort, computed once per family (MATERIALIZED: SQLite indexes
-    # it for the join rather than flattening it into a loop over the cost rows for each
-    # family, minutes at scale 10); the cost rows joined to them (hashed on PostgreSQL)
+    # period, with their cohort, computed once per family (MATERIALIZED); the cost rows
+    # joined to them: hashed on PostgreSQL, and on SQLite the cost rows the outer loop
+    # (CROSS JOIN keeps SQLite's order) with an index SQLite builds on the first contacts;
+    # SQLite's own order looped over every cost row for each family (minutes at scale 10)
     # and summed per family, level and quarter; the cells and each cohort's size and
     # reach from those sums
     query = f"""
@@ -1639,7 +1640,7 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
         rows AS (
             SELECT fc.cohort, c.fid AS family_id, c.lvl, c.cost,
                    CASE WHEN c.t < fc.first_at THEN 0 ELSE {months} END AS m
-            FROM c JOIN fc ON fc.family_id = c.fid
+            FROM c CROSS JOIN fc WHERE fc.family_id = c.fid
         ),
         g AS (
             SELECT cohort, family_id, lvl, {quarter} AS q, SUM(cost) AS cost
