@@ -210,15 +210,6 @@ def measures(*names: str, by_primary: bool = False) -> dict:
     (``_whole_appointments``) and are grouped by something of the appointment (family,
     service, month), so an appointment is counted by its primary worker's row: a plain
     count, which the databases hash, instead of a distinct count, which they sort."""
-    if by_primary:
-        return {
-            name: (
-                Count("pk", filter=(Q_ACTIVE if name == "appointments" else Q_REALISED) & Q_PRIMARY)
-                if name in ("appointments", "realised_appointments")
-                else measures(name)[name]
-            )
-            for name in names
-        }
     all_measures = {
         "realised_hours": lambda: _sum(ACTUAL_HOURS, Q_REALISED),
         "booked_hours": lambda: _sum(PLANNED_HOURS, Q_ACTIVE),
@@ -230,6 +221,11 @@ def measures(*names: str, by_primary: bool = False) -> dict:
         "realised_appointments": lambda: Count("appointment_id", distinct=True, filter=Q_REALISED),
         "families": lambda: Count("family_id", distinct=True, filter=Q_REALISED),
     }
+    if by_primary:
+        all_measures |= {
+            "appointments": lambda: Count("pk", filter=Q_ACTIVE & Q_PRIMARY),
+            "realised_appointments": lambda: Count("pk", filter=Q_REALISED & Q_PRIMARY),
+        }
     return {name: all_measures[name]() for name in names}
 
 
@@ -950,7 +946,12 @@ def client_counts(user, f: Filters) -> Table:
         # first, each appointment counted by its primary worker's row
         result = _fetch(
             *_per_group_sql(
-                qs, (service,), "family_id", "families", total=True, realised_appointments=Count("pk", filter=Q_PRIMARY)
+                qs,
+                (service,),
+                "family_id",
+                "families",
+                total=True,
+                **measures("realised_appointments", by_primary=True),
             )
         )
         rows = [r for r in result if not r["is_total"]]
