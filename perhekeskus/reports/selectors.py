@@ -297,6 +297,12 @@ def _fetch(sql: str, params) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def _split_total(result: list[dict]) -> tuple[list[dict], dict]:
+    """The group rows and the total row of a ``_per_group_sql(..., total=True)`` result
+    (the total row is always there: it aggregates without grouping)."""
+    return [r for r in result if not r["is_total"]], next(r for r in result if r["is_total"])
+
+
 def _per_group(qs: QuerySet, keys: tuple[str, ...], counted: str, distinct_as: str, distinct_q=None, **kwargs):
     """The rows of ``_per_group_sql``: one dict per group."""
     return _fetch(*_per_group_sql(qs, keys, counted, distinct_as, distinct_q, **kwargs))
@@ -488,8 +494,8 @@ def family_hours(user, f: Filters) -> Table:
             label=(Family, "key", "family__key"),
             **measures(*counts, by_primary=True),
         )
-        totals = next({k: r[k] for k in counts} for r in rows if r["is_total"]) if rows else dict.fromkeys(counts, 0)
-        rows = [r for r in rows if not r["is_total"]]
+        rows, total = _split_total(rows)
+        totals = {k: total[k] for k in counts}
     else:
         rows = list(
             work_rows(user, f)
@@ -763,8 +769,8 @@ def realised_client_work(user, f: Filters) -> Table:
             total=True,
             **measures("realised_hours", "realised_appointments", by_primary=True),
         )
-        totals = next(r for r in result if r["is_total"])
-        rows = sorted((r for r in result if not r["is_total"]), key=lambda r: (_local_month(r["month"]), r[keys[1]]))
+        rows, totals = _split_total(result)
+        rows.sort(key=lambda r: (_local_month(r["month"]), r[keys[1]]))
     else:
         rows = (
             qs.values(*keys).annotate(**measures("realised_hours", "realised_appointments", "families")).order_by(*keys)
@@ -954,12 +960,8 @@ def client_counts(user, f: Filters) -> Table:
                 **measures("realised_appointments", by_primary=True),
             )
         )
-        rows = [r for r in result if not r["is_total"]]
-        totals = next(
-            {"families": r["families"], "realised_appointments": r["realised_appointments"]}
-            for r in result
-            if r["is_total"]
-        )
+        rows, total = _split_total(result)
+        totals = {"families": total["families"], "realised_appointments": total["realised_appointments"]}
     else:
         agg = {
             "families": Count("family_id", distinct=True),
