@@ -321,12 +321,12 @@ def _persons(qs: QuerySet, key: str | None = None) -> dict:
         f"SELECT DISTINCT {f'w.{qn(key)}' if key else 'NULL'} AS k, p.person_id FROM ({sql}) w "  # noqa: S608
         f"JOIN {links} p ON p.appointment_id = w.appointment_id"
     )
+    per_key = "SELECT 0 AS is_total, k, COUNT(*) AS n FROM sp GROUP BY k UNION ALL " if key else ""
     rows = _fetch(
-        f"WITH sp AS ({pairs}) SELECT 0 AS is_total, k, COUNT(*) AS n FROM sp GROUP BY k "  # noqa: S608
-        "UNION ALL SELECT 1, NULL, COUNT(DISTINCT person_id) FROM sp",
+        f"WITH sp AS ({pairs}) {per_key}SELECT 1 AS is_total, NULL AS k, COUNT(DISTINCT person_id) AS n FROM sp",  # noqa: S608
         params,
     )
-    out = {r["k"]: r["n"] for r in rows if not r["is_total"]} if key else {}
+    out = {r["k"]: r["n"] for r in rows if not r["is_total"]}
     out[None] = next(r["n"] for r in rows if r["is_total"])
     return out
 
@@ -1395,13 +1395,12 @@ def metrics(user, f: Filters) -> Table:
         basis=f"{with_own}/{n_families}",
     )
 
-    per_worker = families
     add(
         "families_per_worker",
         _("Families per worker (mean over workers with realised client work)"),
-        (per_worker["total"] / per_worker["workers"]) if per_worker["workers"] else None,
+        (families["total"] / families["workers"]) if families["workers"] else None,
         basis=_("%(workers)d workers, highest %(max)d")
-        % {"workers": per_worker["workers"], "max": per_worker["most"] or 0},
+        % {"workers": families["workers"], "max": families["most"] or 0},
         report="workload",
     )
 
