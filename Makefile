@@ -31,6 +31,7 @@ run: install messages
 
 checks: install messages
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/schema.yaml
 	$(BIN)/python scripts/i18n.py check

@@ -95,8 +95,9 @@ def access_overhead_cases(n: int) -> list[tuple[str, list[float], list[float], l
     from django.test import Client, override_settings
     from django.utils import timezone
 
+    from perhekeskus.access import policy
     from perhekeskus.people.models import Worker
-    from perhekeskus.scheduling import policy, selectors, views
+    from perhekeskus.scheduling import selectors, views
 
     day = timezone.localdate() - dt.timedelta(days=14)
     workers = Worker.objects.filter(is_active=True).count()

@@ -5,6 +5,7 @@ whole request), in the user's language; 401, 403 and 404 are {"detail": "message
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils import timezone
@@ -15,6 +16,8 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from perhekeskus.errors import Conflict, Forbidden, NotFound
 
 MAX_ID = 2**63 - 1
 EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
@@ -99,10 +102,12 @@ def exception_handler(exc, context):
     """Service errors (Django's ValidationError) answer 400 with field errors, or 409 when
     the time is already booked; DRF's own 400s are brought to the same shape."""
     if isinstance(exc, DjangoValidationError):
-        from perhekeskus.scheduling.services import BookingConflict
-
-        code = status.HTTP_409_CONFLICT if isinstance(exc, BookingConflict) else status.HTTP_400_BAD_REQUEST
+        code = status.HTTP_409_CONFLICT if isinstance(exc, Conflict) else status.HTTP_400_BAD_REQUEST
         return Response(validation_error_payload(exc), status=code)
+    if isinstance(exc, NotFound):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, Forbidden | DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST:
         data = response.data

@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from perhekeskus.access.api import FamilyViewSet, PersonViewSet
 from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
-from perhekeskus.people.api import FamilyViewSet, PersonViewSet, WorkerViewSet
+from perhekeskus.people.api import WorkerViewSet
 from perhekeskus.reports.api import PurchasedServiceViewSet, ReportViewSet
 from perhekeskus.scheduling import views as scheduling_views
 from perhekeskus.scheduling.api import AppointmentViewSet, ShiftViewSet, WorkTypeViewSet
@@ -45,7 +46,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # the split view serves Swagger UI's init script from its own URL: no inline script (CSP)
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 
 handler404 = "perhekeskus.api.not_found"

@@ -77,9 +77,9 @@ def on_postgres() -> bool:
 
 @pytest.fixture(autouse=True)
 def _access_log_triggers(request):
-    """The access log's append-only triggers are in place in every test. Django empties a
-    transactional test's SQLite database row by row at teardown, which the triggers
-    rightly refuse; they are lifted for that teardown only (PostgreSQL truncates)."""
+    """The append-only triggers (access/db.py) are in place in every test. Django empties a
+    transactional test's database at teardown (row by row on SQLite, TRUNCATE on
+    PostgreSQL), which the triggers rightly refuse; they are lifted for that teardown only."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
         yield
@@ -96,6 +96,6 @@ def _access_log_triggers(request):
     with blocker.unblock():
         access_db.install(connection)
     yield
-    if transactional and connection.vendor == "sqlite":
+    if transactional:
         with blocker.unblock():
             access_db.remove(connection)

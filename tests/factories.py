@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import Family, Membership, Person, Worker
 from perhekeskus.people.roles import role_assign
-from perhekeskus.people.services import worker_create
 from perhekeskus.scheduling.models import Shift, WorkType
+from perhekeskus.scheduling.services import worker_create
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

@@ -1,10 +1,11 @@
 """Access logging for API viewsets that return client data."""
 
 from django.http import Http404
+from rest_framework import viewsets
 
-from perhekeskus.scheduling import policy
-
+from . import policy, selectors
 from .models import AccessEvent
+from .serializers import FamilySerializer, PersonSerializer
 from .services import access_log, access_refused
 
 
@@ -54,3 +55,34 @@ class AccessLoggedViewSetMixin:
         if self.action == "retrieve":
             self._log(AccessEvent.Action.VIEW, [obj])
         return obj
+
+
+class FamilyViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Families the user reaches (``policy.reachable_families_q``); the protected address
+    fields of a family under a non-disclosure order are blank unless the user visits it."""
+
+    serializer_class = FamilySerializer
+    log_object_type = "family"
+
+    def log_family_id(self, obj):
+        return obj.pk
+
+    def get_queryset(self):
+        return selectors.family_list(user=self.request.user)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["visiting_family_ids"] = policy.visiting_family_ids(self.request.user)
+        return context
+
+
+class PersonViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = PersonSerializer
+    log_object_type = "person"
+
+    def log_family_id(self, obj):
+        families = list(obj.families.all())  # prefetched
+        return families[0].pk if families else 0
+
+    def get_queryset(self):
+        return selectors.person_list(user=self.request.user)

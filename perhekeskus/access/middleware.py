@@ -31,3 +31,39 @@ class IdleSessionMiddleware:
             if last_seen is None or now - last_seen >= 60:
                 request.session[KEY] = now
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off the browser features no page uses (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class FrontDoorErrorsMiddleware:
+    """A use case's NotFound is a page's 404 and its Forbidden a 403 (the API answers them
+    in ``perhekeskus.api.exception_handler``). The refusal was logged by the use case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from perhekeskus.errors import Forbidden, NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied from exception
+        return None

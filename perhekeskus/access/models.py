@@ -1,7 +1,8 @@
 """The access log: every read and write of client data (Act on Client Data 703/2023).
 
-Append-only: the database itself refuses UPDATE and DELETE of its rows (triggers, see
-``db.py``). The user is kept as id and username, not as a foreign key, so that removing
+Append-only (``APPEND_ONLY``): the database itself refuses UPDATE, DELETE and REPLACE
+of its rows (triggers, see ``db.py``); so do consents and their withdrawals, emergency
+accesses and their reviews. The user is kept as id and username, not as a foreign key, so that removing
 a user account can never touch the log."""
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessEvent(models.Model):
+    APPEND_ONLY = True
+
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         LIST = "list", _("Listed")
@@ -118,11 +121,14 @@ class DisclosureRule(models.Model):
 class Consent(models.Model):
     """A person's consent to disclose their data from one service (or any) to another (or
     any), for a period. Given by a guardian for a small child and by the young person or
-    adult themself otherwise (CONSENT_OWN_AGE). Withdrawal takes effect at once: every
-    check reads this table on the request it answers."""
+    adult themself otherwise (CONSENT_OWN_AGE). Append-only: a withdrawal is a row of its
+    own (``ConsentWithdrawal``) and takes effect at once: every check reads these tables
+    on the request it answers. A person with consents cannot be deleted."""
+
+    APPEND_ONLY = True
 
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="consents", verbose_name=_("whose data")
+        "people.Person", on_delete=models.PROTECT, related_name="consents", verbose_name=_("whose data")
     )
     given_by = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="consents_given", verbose_name=_("given by")
@@ -149,16 +155,12 @@ class Consent(models.Model):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["person", "withdrawn_at"])]
+        indexes = [models.Index(fields=["person", "valid_from"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
@@ -167,26 +169,52 @@ class Consent(models.Model):
         ]
 
 
+class ConsentWithdrawal(models.Model):
+    """The withdrawal of a consent: a row of its own, never changed or removed."""
+
+    APPEND_ONLY = True
+
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("withdrawal of consent")
+        verbose_name_plural = _("withdrawals of consent")
+
+
 class BreakGlass(models.Model):
     """Access to a family outside the rules, with a reason, for BREAK_GLASS_HOURS; every
-    one waits for a manager's review."""
+    one waits for a manager's review (``BreakGlassReview``, a row of its own)."""
+
+    APPEND_ONLY = True
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("reason"), max_length=500)
     at = models.DateTimeField(_("opened"), default=timezone.now)
     expires_at = models.DateTimeField(_("access until"))
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_note = models.CharField(_("review note"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("emergency access")
         verbose_name_plural = _("emergency accesses")
-        indexes = [models.Index(fields=["user", "family", "expires_at"]), models.Index(fields=["reviewed_at", "at"])]
+        indexes = [models.Index(fields=["user", "family", "expires_at"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("at")), name="break_glass_expires_after")
         ]
+
+
+class BreakGlassReview(models.Model):
+    """A manager's review of an emergency access: a row of its own, never changed."""
+
+    APPEND_ONLY = True
+
+    grant = models.OneToOneField(BreakGlass, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now, db_index=True)
+    note = models.CharField(_("review note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("review of an emergency access")
+        verbose_name_plural = _("reviews of emergency accesses")

@@ -1,8 +1,41 @@
+"""Reads of the access app, and the lists of families and persons a user reaches (the
+query forms of ``policy.family_access_basis``)."""
+
 from django.db.models import Q, QuerySet
 
-from perhekeskus.scheduling import policy
+from perhekeskus.people.models import Family, Person
 
-from .models import AccessEvent, BreakGlass
+from . import policy
+from .models import AccessEvent, BreakGlass, Consent
+
+
+def family_list(*, user) -> QuerySet[Family]:
+    """The families the user reaches (``policy.reachable_families_q``)."""
+    qs = Family.objects.prefetch_related("memberships").order_by("id")
+    q = policy.reachable_families_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    """The persons of the families the user reaches."""
+    return policy.reachable_persons(user).prefetch_related("languages", "families").order_by("id")
+
+
+def related_families(*, worker) -> QuerySet[Family]:
+    """A worker's own families: named for them, an appointment in the access window or
+    an open service need allocated to them."""
+    return Family.objects.filter(policy.related_families_q(worker))
+
+
+def family_consents(*, family: Family):
+    """The consents of a family's members, newest first, with who gave them and any
+    withdrawal."""
+    return (
+        Consent.objects.filter(person__memberships__family=family)
+        .select_related("person", "given_by", "source_service", "target_service", "recorded_by", "withdrawal")
+        .distinct()
+        .order_by("-recorded_at", "-id")
+    )
 
 
 def family_access_events(*, family_id: int) -> QuerySet[AccessEvent]:
@@ -20,12 +53,12 @@ def person_access_events(*, person_id: int, family_ids: list[int]) -> QuerySet[A
 def break_glass_for_review(*, user, reviewed: bool | None) -> QuerySet[BreakGlass]:
     """Emergency accesses within the reviewer's scope: waiting (reviewed False, oldest
     first), reviewed (newest first) or both (None)."""
-    qs = BreakGlass.objects.select_related("user__worker", "family", "reviewed_by")
+    qs = BreakGlass.objects.select_related("user__worker", "family", "review__reviewed_by")
     scope = policy.break_glass_review_q(user)
     if scope is not None:
         qs = qs.filter(scope)
     if reviewed is None:
         return qs
     if reviewed:
-        return qs.filter(reviewed_at__isnull=False).order_by("-reviewed_at", "-id")
-    return qs.filter(reviewed_at__isnull=True).order_by("at", "id")
+        return qs.filter(review__isnull=False).order_by("-review__reviewed_at", "-id")
+    return qs.filter(review__isnull=True).order_by("at", "id")

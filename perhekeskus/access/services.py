@@ -8,13 +8,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Membership, Person
 
-from .models import AccessEvent, BreakGlass, Consent
+from .models import AccessEvent, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
 
 
 def _client_ip(request) -> str | None:
@@ -157,14 +157,17 @@ def consent_record(
 
 
 def consent_withdraw(*, actor, consent):
-    """Withdraw a consent; it stops disclosing at once (every check reads the table)."""
+    """Withdraw a consent: a withdrawal row of its own (the consent itself never changes);
+    it stops disclosing at once (every check reads the tables)."""
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
-        if locked.withdrawn_at is not None:
+        if ConsentWithdrawal.objects.filter(consent=locked).exists():
             raise ValidationError({"consent": [_("This consent has already been withdrawn.")]})
-        locked.withdrawn_at = timezone.now()
-        locked.withdrawn_recorded_by = actor
-        locked.save(update_fields=["withdrawn_at", "withdrawn_recorded_by"])
+        try:
+            with transaction.atomic():
+                ConsentWithdrawal.objects.create(consent=locked, recorded_by=actor)
+        except IntegrityError:  # withdrawn at the same moment by someone else
+            raise ValidationError({"consent": [_("This consent has already been withdrawn.")]}) from None
     return locked
 
 
@@ -209,8 +212,10 @@ def break_glass_review(*, actor, grant, note: str):
         raise ValidationError({"review_note": [_("Give the note in at most 500 characters.")]})
     with transaction.atomic():
         locked = BreakGlass.objects.select_for_update().get(pk=grant.pk)
-        if locked.reviewed_at is not None:
+        if BreakGlassReview.objects.filter(grant=locked).exists():
             raise ValidationError({"review_note": [_("This emergency access has already been reviewed.")]})
-        locked.reviewed_by, locked.reviewed_at, locked.review_note = actor, timezone.now(), note
-        locked.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-    return locked
+        try:
+            with transaction.atomic():
+                return BreakGlassReview.objects.create(grant=locked, reviewed_by=actor, note=note)
+        except IntegrityError:
+            raise ValidationError({"review_note": [_("This emergency access has already been reviewed.")]}) from None

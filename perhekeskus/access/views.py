@@ -16,9 +16,8 @@ from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Family, Membership, Person
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role
-from perhekeskus.scheduling import policy
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
 from .models import AccessEvent, Consent, DisclosureRule
 

@@ -23,7 +23,15 @@ from django.utils import timezone
 from faker import Faker
 from tqdm import tqdm
 
-from perhekeskus.access.models import AccessEvent, BreakGlass, Consent, DisclosureRule
+from perhekeskus.access.models import (
+    AccessEvent,
+    BreakGlass,
+    BreakGlassReview,
+    Consent,
+    ConsentWithdrawal,
+    DisclosureRule,
+)
+from perhekeskus.access.policy import disclosure_mode
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import Competence, Family, Language, Membership, NamedWorker, Person, Worker
 from perhekeskus.people.roles import (
@@ -45,7 +53,6 @@ from perhekeskus.scheduling.models import (
     Shift,
     WorkType,
 )
-from perhekeskus.scheduling.policy import disclosure_mode
 
 from . import catalogue
 from .intake_demo import generate_intake
@@ -200,7 +207,12 @@ def generate(
         users = _demo_users(demo_workers)
         _access_demo(rnd, today)
         say("Intake: contacts, notifications, service needs…")
-        counts.update(generate_intake(rnd, today))
+        from django.db import connection
+
+        from perhekeskus.access.db import lifted
+
+        with lifted(connection, "intake_intakeevent"):  # the demo back-dates its intake events
+            counts.update(generate_intake(rnd, today))
         say("Purchased services…")
         counts["purchased services"] = generate_purchases(rnd, today)
         # the rows were bulk-written past the booking services: the reports' worker-hour
@@ -710,7 +722,7 @@ def _access_demo(rnd, today) -> None:
                 for service_id in others:
                     for m in members:
                         age = (today - m.person.birth_date).days // 365 if m.person.birth_date else 30
-                        Consent.objects.create(
+                        consent = Consent.objects.create(
                             person=m.person,
                             given_by=m.person if age >= 12 else guardian,
                             source_service_id=service_id,
@@ -718,9 +730,11 @@ def _access_demo(rnd, today) -> None:
                             valid_from=today - dt.timedelta(days=60),
                             valid_until=today + dt.timedelta(days=300),
                             recorded_by=family_worker.user,
-                            withdrawn_at=now - dt.timedelta(days=3) if service_id == withdrawn else None,
-                            withdrawn_recorded_by=family_worker.user if service_id == withdrawn else None,
                         )
+                        if service_id == withdrawn:
+                            ConsentWithdrawal.objects.create(
+                                consent=consent, withdrawn_at=now - dt.timedelta(days=3), recorded_by=family_worker.user
+                            )
     if social_worker is not None:
         related = set(NamedWorker.objects.filter(worker=social_worker).values_list("family_id", flat=True)) | set(
             Appointment.objects.filter(participants__resource_id=social_worker.resource_id).values_list(
@@ -750,13 +764,16 @@ def _access_demo(rnd, today) -> None:
                     channel=AccessEvent.Channel.PAGE,
                     path=f"/families/{first}/calendar/" if object_type == "family" else f"/emergency/{first}/open/",
                 )
-            BreakGlass.objects.create(
+            reviewed = BreakGlass.objects.create(
                 user=social_worker.user,
                 family_id=second,
                 reason="Kiireellinen sijoitus, tarvittiin tieto perheen muista palveluista.",
                 at=now - dt.timedelta(days=20),
                 expires_at=now - dt.timedelta(days=20) + dt.timedelta(hours=4),
+            )
+            BreakGlassReview.objects.create(
+                grant=reviewed,
                 reviewed_by=User.objects.filter(username="johtaja").first() or admin,
                 reviewed_at=now - dt.timedelta(days=18),
-                review_note="Perusteltu, käyty läpi työntekijän kanssa.",
+                note="Perusteltu, käyty läpi työntekijän kanssa.",
             )

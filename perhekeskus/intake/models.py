@@ -357,6 +357,8 @@ class IntakeEvent(models.Model):
     """One step of a contact, a notification or a service need: who, when, what. The
     step's free text stays on its item; the event keeps only the action and its codes."""
 
+    APPEND_ONLY = True  # every step of a contact, notification or need stays as it was (access/db.py)
+
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     notification = models.ForeignKey(
         ChildWelfareNotification, on_delete=models.CASCADE, null=True, blank=True, related_name="events"

@@ -1,6 +1,11 @@
-"""A fixed-window rate limit per client address, kept in Django's cache (set CACHE_URL
-to a shared cache when several server processes run). Only a keyed hash of the address
-is used as the key; no address is stored with a contact."""
+"""A fixed-window rate limit per client address, kept in Django's cache, which every
+server process shares (the database by default, Redis with CACHE_URL: settings.py).
+
+Each attempt takes one of ``limit`` numbered slots of the window with ``cache.add``,
+which is atomic in every shared backend (an INSERT against a unique key in the
+database, SET NX in Redis): two processes can never both take the same slot, so the
+limit holds exactly across processes, where a read-then-write counter would not. Only a
+keyed hash of the address is used as the key; no address is stored with a contact."""
 
 from __future__ import annotations
 
@@ -24,11 +29,4 @@ def hit(request, bucket: str, limit: int, window: int) -> bool:
     address = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
     key = f"rl:{bucket}:{digest}:{int(time.time()) // window}"
-    if cache.add(key, 1, timeout=window):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return True
-    return count <= limit
+    return any(cache.add(f"{key}:{slot}", 1, timeout=window) for slot in range(limit))

@@ -24,11 +24,10 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from perhekeskus.access.models import DisclosureMode
+from perhekeskus.access import policy
 from perhekeskus.people.models import Membership, NamedWorker, Person, Profession, Worker
-from perhekeskus.scheduling import policy as scheduling_policy
 
-from . import clocks, policy
+from . import clocks
 from .models import URGENCY_ORDER, ChildWelfareNotification, Contact, ServiceNeed
 
 
@@ -138,26 +137,17 @@ def need_for(*, user, pk) -> ServiceNeed | None:
     )
 
 
-def family_needs(*, user, family_id: int, basis: str) -> list[ServiceNeed]:
-    """The family's service needs that the user may see on the family's page: all of them
-    by role or emergency access; otherwise those allocated to the user and those of
-    services whose data the disclosure rules show to the user's service automatically."""
+def family_needs(*, user, family, basis: str) -> list[ServiceNeed]:
+    """The family's service needs that the user may see on the family's page
+    (``policy.disclosed_need_ids``: all by role or emergency access; otherwise those
+    allocated to the user and those the disclosure rules show)."""
     needs = list(
-        ServiceNeed.objects.filter(family_id=family_id)
+        ServiceNeed.objects.filter(family=family)
         .select_related("service", "work_type", "worker")
         .order_by("-received_at")
     )
-    if basis.startswith("role:") or basis == scheduling_policy.BREAK_GLASS:
-        return needs
-    me = scheduling_policy.own_worker(user)
-    if me is None:
-        return []
-    return [
-        n
-        for n in needs
-        if n.worker_id == me.pk
-        or scheduling_policy.disclosure_mode(n.service_id, me.service_id) == DisclosureMode.AUTOMATIC
-    ]
+    shown = policy.disclosed_need_ids(user, family, needs, basis=basis)
+    return [n for n in needs if n.pk in shown]
 
 
 def waiting_days(need: ServiceNeed, now: dt.datetime | None = None) -> int:
@@ -184,7 +174,7 @@ def caseload_children_q(worker: Worker) -> Q:
     responsible worker in force, an allocated or ongoing service need, or a notification
     whose assessment they are responsible for and which is not finished."""
     named = NamedWorker.objects.filter(
-        scheduling_policy.naming_in_force(),
+        policy.naming_in_force(),
         worker=worker,
         role=NamedWorker.Role.RESPONSIBLE_WORKER,
         family_id=OuterRef("memberships__family_id"),

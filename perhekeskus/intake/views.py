@@ -12,24 +12,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from perhekeskus.access import frontdoor, policy
+from perhekeskus.access import selectors as access_selectors
+from perhekeskus.access.frontdoor import Caller
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
 from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Organisation
-from perhekeskus.people import selectors as people_selectors
 from perhekeskus.people.models import Family, Worker
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, SERVICE_GUIDANCE, has_role, scope_q
-from perhekeskus.scheduling import policy as scheduling_policy
 
-from . import clocks, policy, ratelimit, selectors, services
+from . import clocks, ratelimit, selectors, services
 from .forms import (
     OTHER_MUNICIPALITY,
     AllocateForm,
@@ -66,10 +67,32 @@ def _log(request, action, object_type, objects, basis):
 
 
 def _basis(user) -> str:
-    return scheduling_policy.list_basis(user)
+    return policy.list_basis(user)
 
 
 # --- the public help button ------------------------------------------------------------------
+
+UNDECODABLE = gettext_lazy(
+    "Some characters of the text could not be read (they are shown as �). Correct them and send again."
+)
+
+
+def _undecodable_fields(request) -> list[str]:
+    """The fields of a urlencoded form whose bytes are not UTF-8 (Django would store them
+    mis-decoded, with replacement characters)."""
+    from urllib.parse import unquote_to_bytes
+
+    if request.content_type != "application/x-www-form-urlencoded":
+        return []
+    bad = []
+    for part in request.body.split(b"&"):
+        name, _sep, value = part.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(unquote_to_bytes(name).decode("utf-8", "replace"))
+    return bad
+
 
 SENT_KEY = "help_sent"
 
@@ -86,7 +109,13 @@ def help_request(request):
                 request, "intake/help_request.html", {"form": HelpRequestForm(), "page_error": error}, status=413
             )
         form = HelpRequestForm(request.POST)
-        if form.is_valid():
+        undecodable = _undecodable_fields(request)
+        if undecodable:
+            # the text is kept (the unreadable bytes shown as �) for the sender to fix
+            for name in undecodable:
+                form.add_error(name if name in form.fields else None, UNDECODABLE)
+            status = 400
+        elif form.is_valid():
             data = form.cleaned_data
             if data["website"]:
                 form.add_error("website", _("Leave this field empty to send the form."))
@@ -373,10 +402,16 @@ def contact_need(request, pk: int):
     families, family = [], None
     q = request.POST.get("q", "").strip()[:100]
     family_id = request.POST.get("family", "")
-    if family_id.isdecimal() and len(family_id) < 18:
-        family = people_selectors.family_list(user=request.user).filter(pk=int(family_id)).first()
+    if family_id:
+        try:
+            family = frontdoor.family_to_write(Caller.page(request), family_id)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
     elif q:
-        families = list(people_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20])
+        families = policy.mask_families(
+            request.user,
+            access_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20],
+        )
         if families:
             _log(request, AccessEvent.Action.LIST, "family", [(f.pk, f.pk) for f in families], _basis(request.user))
     form = NeedForm(request.POST if family and "service" in request.POST else None, family=family)
@@ -589,10 +624,10 @@ def _need_or_404(request, pk) -> ServiceNeed:
     (selectors.family_needs: the same disclosure rules)."""
     need = selectors.need_for(user=request.user, pk=pk)
     if need is None:
-        other = ServiceNeed.objects.filter(pk=pk).values_list("family_id", flat=True).first()
-        basis = scheduling_policy.family_access_basis(request.user, other) if other else None
-        if basis and any(n.pk == pk for n in selectors.family_needs(user=request.user, family_id=other, basis=basis)):
-            need = selectors.need_for(user=None, pk=pk)
+        other = selectors.need_for(user=None, pk=pk)
+        basis = policy.family_access_basis(request.user, other.family_id) if other else None
+        if basis and pk in policy.disclosed_need_ids(request.user, other.family, [other], basis=basis):
+            need = other
     if need is None:
         access_refused(request=request, object_type="service_need", object_id=pk)
         raise Http404
@@ -626,10 +661,10 @@ def queue(request):
 @require_http_methods(["GET", "POST"])
 def need_new(request, pk: int):
     """Record a service need on the family's page."""
-    family = get_object_or_404(Family, pk=pk)
-    basis = scheduling_policy.family_access_basis(request.user, family.pk)
+    family = Family.objects.filter(pk=pk).first()
+    basis = policy.family_write_basis(request.user, family.pk) if family else None
     if basis is None:
-        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
+        access_refused(request=request, object_type="family", object_id=pk, family_id=family.pk if family else None)
         raise Http404
     if not policy.may_record_need(request.user):
         raise PermissionDenied

@@ -133,6 +133,13 @@ class Family(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # An instance whose protected address fields were blanked for a reader
+        # (access.policy.mask_family) must never be written back over the real ones.
+        if getattr(self, "_address_masked", False):
+            raise ValueError("a family masked for a reader cannot be saved")
+        super().save(*args, **kwargs)
+
     @property
     def full_address(self) -> str:
         return ", ".join(p for p in [self.address, f"{self.postal_code} {self.municipality}".strip()] if p)

@@ -65,7 +65,13 @@ def in_scope(user, *roles: str, organisation_id: int | None, unit_id: int | None
     """Whether a worker of this organisation and unit is within one of the roles' scopes."""
     for role in roles:
         for org, unit in scopes_of(user).get(role, ()):
-            if (org is None and unit is None) or unit == unit_id or (unit is None and org == organisation_id):
+            if org is None and unit is None:
+                return True
+            # a unit scope matches its own unit only; an organisation scope its own
+            # organisation (a missing unit of None never matches a unit scope)
+            if unit is not None and unit == unit_id:
+                return True
+            if unit is None and org is not None and org == organisation_id:
                 return True
     return False
 

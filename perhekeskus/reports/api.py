@@ -16,12 +16,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from perhekeskus.access import policy
 from perhekeskus.access.api import AccessLoggedViewSetMixin
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log
 from perhekeskus.api import int_param
 
-from . import policy, selectors, services
+from . import selectors, services
 from .catalog import REPORTS
 from .forms import ReportFilterForm
 from .models import PurchasedService

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -20,8 +21,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value) -> str:
+    """Text that a spreadsheet will not run as a formula. The check reads the text in its
+    compatibility form (NFKC), since spreadsheets take a full-width ＝ or ＋ for = and +."""
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if unicodedata.normalize("NFKC", text).startswith(FORMULA_STARTS) else text
 
 
 def _cell_value(value):

@@ -38,12 +38,12 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from perhekeskus.access import policy
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Family, NamedWorker
 from perhekeskus.scheduling.models import Appointment, Participant, Shift, WorkClass
 from perhekeskus.scheduling.selectors import Epoch
 
-from . import policy
 from .models import PopulationYear, PurchasedService, WorkFact
 
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -14,11 +14,11 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext as _
 
+from perhekeskus.access import policy
 from perhekeskus.people.models import Family, Membership
 from perhekeskus.scheduling.models import Appointment, Participant
 from perhekeskus.scheduling.selectors import HELSINKI, Epoch
 
-from . import policy
 from .models import PurchasedService, WorkFact
 
 # --- worker-hour rows ------------------------------------------------------------------

@@ -15,11 +15,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log
 from perhekeskus.api import validation_error_payload
 
-from . import exports, policy, selectors, services
+from . import exports, selectors, services
 from .catalog import REPORTS
 from .forms import PurchasedServiceForm, ReportFilterForm
 from .models import PurchasedService

@@ -1,6 +1,12 @@
+"""Django admin of the calendar: work types, shifts and workers. Appointments are client
+data and are not in the admin (docs/access.md): they change only through the booking
+services and are read only through the front door."""
+
 from django.contrib import admin
 
-from .models import Appointment, Shift, WorkType
+from perhekeskus.people.models import Worker
+
+from .models import Resource, Shift, WorkType
 
 
 @admin.register(WorkType)
@@ -18,22 +24,20 @@ class ShiftAdmin(admin.ModelAdmin):
     list_select_related = ["worker"]
 
 
-@admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
-    """Read-only: bookings change only through the booking services (conflict checks,
-    history), i.e. the pages and the API."""
+@admin.register(Worker)
+class WorkerAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "organisation", "unit", "profession", "is_active"]
+    list_filter = ["organisation", "profession", "is_active"]
+    search_fields = ["last_name", "first_name"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["languages", "competences"]
+    list_select_related = ["organisation", "unit"]
 
-    list_display = ["planned_start", "work_type", "status"]
-    list_filter = ["status", "work_type__work_class"]
-    date_hierarchy = "planned_start"
-    list_select_related = ["work_type"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        name = f"{obj.first_name} {obj.last_name}"
+        if not change:
+            obj.resource = Resource.objects.create(kind=Resource.Kind.WORKER, name=name)
+        elif obj.resource.name != name:
+            obj.resource.name = name
+            obj.resource.save(update_fields=["name"])
+        super().save_model(request, obj, form, change)

@@ -1,4 +1,6 @@
-"""REST API of the calendar: thin viewsets over the same selectors and services as the pages."""
+"""REST API of the calendar: thin viewsets over the same use cases as the pages
+(``usecases.py``). NotFound answers 404, Forbidden 403, a service's ValidationError 400 or
+409 (``perhekeskus.api.exception_handler``)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
+from perhekeskus.access import policy
 from perhekeskus.access.api import AccessLoggedViewSetMixin
-from perhekeskus.access.models import AccessEvent
-from perhekeskus.access.services import access_refused
+from perhekeskus.access.frontdoor import Caller, NotFound
 from perhekeskus.api import datetime_param, int_param
 
-from . import policy, selectors, services
+from . import selectors, usecases
 from .models import Appointment, Shift, WorkType
 from .serializers import (
     AppointmentChangeSerializer,
@@ -66,27 +68,29 @@ class ShiftViewSet(viewsets.ModelViewSet):
             qs = qs.filter(worker_id=worker)
         return qs
 
-    def _require_coordinator(self):
-        if not policy.is_coordinator(self.request.user):
-            raise PermissionDenied(_("Only a resource coordinator may change shifts."))
+    def _as_coordinator(self, call):
+        try:
+            return call(Caller.api(self.request))
+        except usecases.Forbidden:
+            raise PermissionDenied(_("Only a resource coordinator of the worker may change shifts.")) from None
 
     def perform_create(self, serializer):
-        self._require_coordinator()
         d = serializer.validated_data
-        serializer.instance = services.shift_create(worker=d["worker"], start=d["start"], end=d["end"])
+        serializer.instance = self._as_coordinator(
+            lambda c: usecases.shift_create_as(c, worker=d["worker"], start=d["start"], end=d["end"])
+        )
 
     def perform_update(self, serializer):
-        self._require_coordinator()
         d = serializer.validated_data
-        serializer.instance = services.shift_update(
-            shift=serializer.instance,
-            start=d.get("start", serializer.instance.start),
-            end=d.get("end", serializer.instance.end),
+        shift = serializer.instance
+        if "worker" in d and d["worker"] != shift.worker:
+            raise DRFValidationError({"worker": [_("A shift stays with its worker; remove it and add a new one.")]})
+        serializer.instance = self._as_coordinator(
+            lambda c: usecases.shift_update_as(c, shift, start=d.get("start", shift.start), end=d.get("end", shift.end))
         )
 
     def perform_destroy(self, instance):
-        self._require_coordinator()
-        services.shift_delete(shift=instance)
+        self._as_coordinator(lambda c: usecases.shift_delete_as(c, instance))
 
 
 @extend_schema_view(
@@ -129,55 +133,34 @@ class AppointmentViewSet(
     def get_object(self):
         if self.action != "retrieve":
             return super().get_object()
-        pk = self.kwargs["pk"]
-        appointment = Appointment.objects.filter(pk=pk).only("id", "family_id", "created_by_id").first()
-        basis = policy.appointment_basis(self.request.user, appointment) if appointment else None
-        if basis is None:
-            access_refused(
-                request=self.request,
-                object_type="appointment",
-                object_id=pk,
-                family_id=appointment.family_id if appointment else None,
-                channel=AccessEvent.Channel.API,
-            )
-            raise Http404
-        obj = selectors.appointment_get(pk=appointment.pk)
-        self._log(AccessEvent.Action.VIEW, [obj], basis=basis)  # the same basis the pages record
+        try:  # the same basis the pages record
+            obj, _basis, _edit, _address = usecases.appointment_view_as(Caller.api(self.request), self.kwargs["pk"])
+        except NotFound:
+            raise Http404 from None
         return obj
 
-    def _editable(self, pk) -> Appointment:
-        try:
-            appointment = Appointment.objects.get(pk=pk)
-        except (Appointment.DoesNotExist, ValueError, OverflowError):
-            raise Http404 from None
-        if not policy.can_edit_appointment(self.request.user, appointment):
-            access_refused(
-                request=self.request,
-                object_type="appointment",
-                object_id=pk,
-                family_id=appointment.family_id,
-                channel=AccessEvent.Channel.API,
-            )
-            raise Http404
-        return appointment
+    def _out(self, appointments, code=status.HTTP_200_OK):
+        data = AppointmentSerializer(
+            selectors.appointment_list().filter(pk__in=[a.pk for a in appointments]),
+            many=True,
+            context=self.get_serializer_context(),
+        ).data
+        return Response(data, status=code)
 
-    def _out(self, pk, code=status.HTTP_200_OK):
-        appointment = selectors.appointment_get(pk=pk)
-        self._log(AccessEvent.Action.UPDATE, [appointment])
-        return Response(AppointmentSerializer(appointment, context=self.get_serializer_context()).data, status=code)
+    def _one(self, appointment):
+        appointment = selectors.appointment_get(pk=appointment.pk)
+        return Response(AppointmentSerializer(appointment, context=self.get_serializer_context()).data)
 
     @extend_schema(request=AppointmentCreateSerializer, responses={201: APPOINTMENT_ARRAY})
     def create(self, request):
         """Book an appointment, or with ``weekdays`` and ``weeks`` a weekly series. Answers
-        409 when the time is taken, 400 with field errors otherwise."""
+        409 when the time is taken, 400 with field errors otherwise (also for a family the
+        user may not name: the same error as for an unknown one)."""
         s = AppointmentCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
-        weekdays, weeks = d.pop("weekdays", None), d.pop("weeks", None)
-        if not policy.can_book_for(request.user, d["worker"]):
-            raise PermissionDenied(_("You may not book this worker."))
-        kwargs = dict(
-            actor=request.user,
+        created = usecases.appointment_book_as(
+            Caller.api(request),
             worker=d["worker"],
             work_type=d["work_type"],
             start=d["planned_start"],
@@ -190,30 +173,20 @@ class AppointmentViewSet(
             notes_to_heed=d.get("notes_to_heed", ""),
             pair=d.get("pair"),
             confirm_outside_shift=d.get("confirm_outside_shift", False),
+            weekdays=d.get("weekdays"),
+            weeks=d.get("weeks"),
         )
-        if weekdays:
-            created = services.appointment_book_recurring(weekdays=weekdays, weeks=weeks, **kwargs)
-        else:
-            created = [services.appointment_book(**kwargs)]
-        data = AppointmentSerializer(
-            selectors.appointment_list().filter(pk__in=[a.pk for a in created]),
-            many=True,
-            context=self.get_serializer_context(),
-        ).data
-        self._log(AccessEvent.Action.CREATE, created)
-        return Response(data, status=status.HTTP_201_CREATED)
+        return self._out(created, status.HTTP_201_CREATED)
 
     @extend_schema(request=AppointmentUpdateSerializer, responses={200: APPOINTMENT_ARRAY})
     def partial_update(self, request, pk=None):
         """Change a planned appointment, or with ``scope=following`` it and the following
-        occurrences of its series."""
-        appointment = self._editable(pk)
+        occurrences of its series. Only the fields sent change; a blank address under a
+        non-disclosure order that the user was not shown keeps the stored one."""
         s = AppointmentUpdateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        if "worker" in d and not policy.can_book_for(request.user, d["worker"]):
-            raise PermissionDenied(_("You may not book this worker."))
-        kwargs = {}
+        changes = {}
         for src, dst in [
             ("worker", "worker"),
             ("work_type", "work_type"),
@@ -226,59 +199,51 @@ class AppointmentViewSet(
             ("notes_to_heed", "notes_to_heed"),
         ]:
             if src in d and src in request.data:
-                kwargs[dst] = d[src]
+                changes[dst] = d[src]
         for optional in ("pair", "family"):
             if optional in request.data:
-                kwargs[optional] = d.get(optional)
-        changed = services.appointment_update(
-            actor=request.user,
-            appointment=appointment,
+                changes[optional] = d.get(optional)
+        changed = usecases.appointment_update_as(
+            Caller.api(request),
+            pk,
             scope=d.get("scope", "one"),
             confirm_outside_shift=d.get("confirm_outside_shift", False),
-            **kwargs,
+            **changes,
         )
-        data = AppointmentSerializer(
-            selectors.appointment_list().filter(pk__in=[a.pk for a in changed]),
-            many=True,
-            context=self.get_serializer_context(),
-        ).data
-        self._log(AccessEvent.Action.UPDATE, changed)
-        return Response(data)
+        return self._out(changed)
 
     @extend_schema(request=RealiseSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def realise(self, request, pk=None):
         """Mark realised; actual times default to the planned ones."""
-        appointment = self._editable(pk)
         s = RealiseSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        services.appointment_realise(
-            actor=request.user,
-            appointment=appointment,
+        done = usecases.appointment_realise_as(
+            Caller.api(request),
+            pk,
             actual_start=s.validated_data.get("actual_start"),
             actual_end=s.validated_data.get("actual_end"),
         )
-        return self._out(appointment.pk)
+        return self._one(done)
 
     @extend_schema(request=CancelSerializer, responses=AppointmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel with a reason (``other`` needs ``text``)."""
-        appointment = self._editable(pk)
         s = CancelSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        services.appointment_cancel(
-            actor=request.user,
-            appointment=appointment,
+        done = usecases.appointment_cancel_as(
+            Caller.api(request),
+            pk,
             reason=s.validated_data["reason"],
             text=s.validated_data.get("text", ""),
             cancelled_by=s.validated_data.get("cancelled_by"),
         )
-        return self._out(appointment.pk)
+        return self._one(done)
 
     @extend_schema(responses=AppointmentChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         """Who changed the appointment and when."""
-        appointment = self._editable(pk)
-        return Response(AppointmentChangeSerializer(appointment.changes.select_related("changed_by"), many=True).data)
+        changes = usecases.appointment_history_as(Caller.api(request), pk)
+        return Response(AppointmentChangeSerializer(changes, many=True).data)

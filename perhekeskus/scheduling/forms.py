@@ -6,11 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from perhekeskus.access import frontdoor, policy
 from perhekeskus.people.models import Family, Person, Worker
 
+from . import wallclock
 from .models import Appointment, CancellationReason, CancelledBy, WorkType
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -28,15 +31,11 @@ WEEKDAYS = [
 
 def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
     """A Helsinki wall-clock time as an aware datetime; refuses times that do not exist
-    because the clocks jumped forward."""
-    value = dt.datetime.combine(day, time, tzinfo=HELSINKI)
-    round_trip = value.astimezone(dt.UTC).astimezone(HELSINKI)
-    if round_trip.replace(tzinfo=None) != value.replace(tzinfo=None):
-        raise forms.ValidationError(
-            _("%(time)s does not exist on %(date)s because of the daylight saving time change.")
-            % {"time": time.strftime("%H:%M"), "date": day.strftime("%d.%m.%Y")}
-        )
-    return value
+    or happen twice because of the daylight saving time change (``wallclock``)."""
+    try:
+        return wallclock.combine(day, time)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages, code=exc.code) from None
 
 
 MAX_ID = 2**63 - 1
@@ -149,25 +148,28 @@ class AppointmentForm(forms.Form):
         label=gettext_lazy("Book even though it is outside the shift"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         workers = Worker.objects.filter(is_active=True).select_related("unit").order_by("last_name", "first_name")
         self.fields["worker"].queryset = workers
         self.fields["pair"].queryset = workers
         self.fields["work_type"].queryset = WorkType.objects.filter(is_active=True).select_related("service")
-        # Only the chosen family is rendered as an option; others are found by search.
+        # The family field accepts only a family the user reaches (policy): any other id,
+        # existing or not, is "not one of the choices", and nothing of it is rendered. Only
+        # the chosen family is rendered as an option; others are found by search.
+        families = policy.reachable_families(user)
+        self.fields["family"].queryset = families
         family_id = self.data.get("family") or self.initial.get("family")
         if hasattr(family_id, "pk"):
             family_id = family_id.pk
-        self.fields["family"].widget.choices = [("", "---------")] + (
-            [(f.pk, str(f)) for f in Family.objects.filter(pk=family_id)] if str(family_id or "").isdecimal() else []
-        )
+        chosen = families.filter(pk=family_id).first() if _valid_id(family_id) and family_id else None
+        self.fields["family"].widget.choices = [("", "---------")] + ([(chosen.pk, str(chosen))] if chosen else [])
         self.fields["persons"].queryset = (
-            Person.objects.filter(memberships__family_id=family_id)
-            if str(family_id or "").isdecimal()
-            else Person.objects.none()
+            Person.objects.filter(memberships__family=chosen) if chosen is not None else Person.objects.none()
         )
         self.fields["persons"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}"
+        self.fields["persons"].error_messages["invalid_choice"] = frontdoor.PERSON_UNKNOWN
+        self.fields["family"].error_messages["invalid_choice"] = frontdoor.FAMILY_UNKNOWN
 
     def clean(self):
         data = super().clean()

@@ -240,6 +240,8 @@ class AppointmentChange(models.Model):
     """History of an appointment: who changed what and when. Values of free-text fields
     are not copied here; only that they changed."""
 
+    APPEND_ONLY = True  # the history is never rewritten (access/db.py)
+
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     changed_at = models.DateTimeField(auto_now_add=True)

@@ -13,12 +13,12 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from perhekeskus.access.policy import BUSY, FULL
 from perhekeskus.people.models import Profession
 
 from .models import WorkClass
-from .policy import BUSY, FULL
 from .selectors import Row
-from .timeline import Frame
+from .timeline import Frame, pos_class
 
 CLOCK = [f"{m // 60:02d}:{m % 60:02d}" for m in range(1440)]  # minute of day -> "HH:MM"
 
@@ -66,11 +66,11 @@ def resource_rows_html(
             f'<div class="tl-name"><a href="{cal_head}{w.pk}{cal_tail}{week_param}">'
             f"{escape(w.last_name)} {escape(w.first_name)}</a>"
             f"<small>{escape(str(professions.get(w.profession, w.profession)))} · {escape(w.unit.name)}</small></div>"
-            f'<div class="tl-track" data-worker="{w.pk}"{book_attr if can_book else ""} style="--days:{frame.days}">'
+            f'<div class="tl-track days-{frame.days}" data-worker="{w.pk}"{book_attr if can_book else ""}>'
         )
         for s, e in row.shifts:
             for left, width in frame.place(s, e):
-                out.append(f'<div class="tl-shift" style="left:{left}%;width:{width}%"></div>')
+                out.append(f'<div class="tl-shift {pos_class(left, width)}"></div>')
         for entry in row.entries:
             boxes = place(entry.start_ts, entry.end_ts)
             if not boxes:
@@ -108,21 +108,22 @@ def resource_rows_html(
                 classes = f"tl-entry wc-{escape(entry.work_class)} st-{escape(entry.status)}"
                 if entry.role == "pair":
                     classes += " is-pair"
+                # the class attribute stays open: each box adds its position classes
                 if mode == BUSY:  # no link: the entry is someone else's work
-                    attrs = (f'<span class="{classes} is-busy"', "", "</span>")
+                    attrs = (f'<span class="{classes} is-busy', "", "</span>")
                 else:
                     drag = can_book and entry.status == "planned" and entry.role == "primary"
                     attrs = (
-                        f'<a class="{classes}" href="{detail_head}',
-                        f'{detail_tail}" data-id="{{}}"{drag_attr if drag else ""}',
+                        f'<a class="{classes}',
+                        f' href="{detail_head}{{}}{detail_tail}" data-id="{{}}"{drag_attr if drag else ""}',
                         "</a>",
                     )
                 attr_cache[key] = attrs
             head, tail, close = attrs
-            opening = f"{head}{aid}{tail.format(aid)}" if tail else head
+            rest = tail.format(aid, aid) if tail else ""
             title = escape(title)
             for left, width in boxes:
-                out.append(f'{opening} style="left:{left}%;width:{width}%" title="{title}">{label}{close}')
+                out.append(f'{head} {pos_class(left, width)}"{rest} title="{title}">{label}{close}')
         tip = t_tip % {"s": num(row.shift_hours), "b": num(row.booked_hours)}
         out.append(f'</div><div class="tl-free" title="{escape(tip)}">{num(row.free_hours)}</div></div>')
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

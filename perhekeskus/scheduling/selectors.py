@@ -1,5 +1,6 @@
 """Reads of the calendar shared by pages, API and feeds. Every list here runs a fixed
-number of queries whatever the row count; the who-sees-what rules will be applied here."""
+number of queries whatever the row count; who sees what is ``access.policy``'s, applied
+by the use cases (``usecases.py``)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from django.db import connection
 from django.db.models import F, Func, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from perhekeskus.access import policy
 from perhekeskus.people.models import Family, Worker
-from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, has_role, scope_q
 
-from . import policy
 from .models import Appointment, Participant, Shift, WorkType
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -301,28 +301,12 @@ def own_appointment_ids(*, worker: Worker | None, start: dt.datetime, end: dt.da
 
 
 def visible_appointments(qs: QuerySet[Appointment], *, user) -> QuerySet[Appointment]:
-    """Appointments a user may list: an administrator all; a resource coordinator those
-    whose primary worker is within their scope; everyone their own (taking part or
-    booked by them). The family page adds what the disclosure rules open."""
-    if has_role(user, ADMINISTRATOR):
-        return qs
-    q = Q(pk__in=[])
-    if has_role(user, COORDINATOR):
-        scope = scope_q(
-            user,
-            COORDINATOR,
-            organisation="resource__worker__organisation_id",
-            unit="resource__worker__unit_id",
-        )
-        if scope is None:
-            return qs
-        q |= Q(pk__in=Participant.objects.filter(scope, role=Participant.Role.PRIMARY).values("appointment_id"))
-    me = policy.own_worker(user)
-    if me is not None:
-        q |= Q(pk__in=Participant.objects.filter(resource_id=me.resource_id).values("appointment_id"))
-    if user.is_authenticated:
-        q |= Q(created_by=user)
-    return qs.filter(q)
+    """Appointments a user may list (``policy.editable_appointments_q``): an administrator
+    all; a resource coordinator those whose primary worker is within their scope;
+    everyone their own (taking part or booked by them). The family page adds what the
+    disclosure rules open."""
+    q = policy.editable_appointments_q(user, Appointment)
+    return qs if q is None else qs.filter(q)
 
 
 def family_appointments(

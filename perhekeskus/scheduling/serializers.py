@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from perhekeskus.people.models import Family, Person, Worker
+from perhekeskus.access import policy
+from perhekeskus.people.models import Worker
 
-from . import policy, selectors
+from . import selectors, wallclock
 from .models import Appointment, AppointmentChange, CancellationReason, CancelledBy, Shift, WorkType
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A date and time; without a UTC offset it is Helsinki wall-clock time, refused (400)
+    when the clocks skip it or pass it twice (``wallclock.helsinki``), never shifted."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            try:
+                value = wallclock.helsinki(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return super().enforce_timezone(value)
 
 
 class WorkTypeSerializer(serializers.ModelSerializer):
@@ -19,6 +35,9 @@ class WorkTypeSerializer(serializers.ModelSerializer):
 
 
 class ShiftSerializer(serializers.ModelSerializer):
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+
     class Meta:
         model = Shift
         fields = ["id", "worker", "start", "end"]
@@ -73,8 +92,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
         family = instance.family
         if family is not None and family.address_protected:
             request = self.context.get("request")
-            if request is None or not policy.may_see_address(request.user, family, appointment=instance):
-                data["address"] = ""  # address non-disclosure: only the visiting worker sees it
+            visible = request is not None and policy.may_see_address(request.user, family, appointment=instance)
+            policy.masked_address_fields(data, True, visible, fields=("address",))
         return data
 
     @extend_schema_field(serializers.IntegerField())
@@ -93,11 +112,15 @@ class AppointmentWriteSerializer(serializers.Serializer):
 
     worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.select_related("unit"))
     work_type = serializers.PrimaryKeyRelatedField(queryset=WorkType.objects.all())
-    planned_start = serializers.DateTimeField()
-    planned_end = serializers.DateTimeField()
+    planned_start = LocalDateTimeField()
+    planned_end = LocalDateTimeField()
     unit_price = serializers.DecimalField(max_digits=8, decimal_places=2, required=False, allow_null=True, min_value=0)
-    family = serializers.PrimaryKeyRelatedField(queryset=Family.objects.all(), required=False, allow_null=True)
-    persons = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), many=True, required=False)
+    # Ids, resolved by the use case through the front door: an unknown family and one the
+    # user may not name give the same error (``frontdoor.FAMILY_UNKNOWN``).
+    family = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    persons = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), required=False, max_length=50
+    )
     location_kind = serializers.ChoiceField(
         choices=Appointment.LocationKind.choices, default=Appointment.LocationKind.UNIT
     )
@@ -134,8 +157,8 @@ class AppointmentUpdateSerializer(AppointmentWriteSerializer):
 
 
 class RealiseSerializer(serializers.Serializer):
-    actual_start = serializers.DateTimeField(required=False, allow_null=True)
-    actual_end = serializers.DateTimeField(required=False, allow_null=True)
+    actual_start = LocalDateTimeField(required=False, allow_null=True)
+    actual_end = LocalDateTimeField(required=False, allow_null=True)
 
 
 class CancelSerializer(serializers.Serializer):

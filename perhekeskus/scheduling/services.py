@@ -9,7 +9,11 @@ Rules kept here (and by the database where it can):
   prices are non-negative;
 - booking outside the worker's shifts needs the coordinator's confirmation, or is refused
   (setting ``BOOKING_OUTSIDE_SHIFT``);
-- every change is recorded in AppointmentChange (who, when, what).
+- every change is recorded in AppointmentChange (who, when, what);
+- the actor must have the right (``access.policy``), asked here again after the use case
+  asked it (defence in depth): a worker they may book, a family they already reach, an
+  appointment they may change. An actor of None is a system job (the demo generator, a
+  management command), never a request.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from perhekeskus.access import frontdoor, policy
+from perhekeskus.errors import Conflict
 from perhekeskus.people.models import Family, Person, Worker
 
 from .models import (
@@ -37,6 +43,7 @@ from .models import (
     CancellationReason,
     CancelledBy,
     Participant,
+    Resource,
     Shift,
     WorkType,
 )
@@ -47,7 +54,7 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_RECURRING_WEEKS = 104
 
 
-class BookingConflict(ValidationError):
+class BookingConflict(Conflict):
     """A resource is already booked for (part of) the requested time."""
 
 
@@ -80,6 +87,28 @@ def _fmt_span(start: dt.datetime, end: dt.datetime) -> str:
     if local_start.date() == local_end.date():
         return f"{_fmt(start)}–{local_end:%H:%M}"
     return f"{_fmt(start)}–{_fmt(end)}"
+
+
+# --- rights (defence in depth: the use cases ask first) -------------------------------------
+
+
+def _authorise_booking(actor, workers: Sequence[Worker], family: Family | None) -> None:
+    if actor is None:
+        return
+    if not policy.can_book_for(actor, workers[0]):
+        raise PermissionDenied(_("You may not book this worker."))
+    if family is not None:
+        _authorise_family(actor, family)
+
+
+def _authorise_family(actor, family: Family) -> None:
+    if actor is not None and policy.family_write_basis(actor, family.pk) is None:
+        raise ValidationError({"family": [frontdoor.FAMILY_UNKNOWN]}, code="unknown")
+
+
+def _authorise_change(actor, appointment: Appointment) -> None:
+    if actor is not None and not policy.can_edit_appointment(actor, appointment):
+        raise PermissionDenied
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -351,6 +380,7 @@ def appointment_book(
     interval = [Interval(start, end)]
     with transaction.atomic():
         if not _checked:
+            _authorise_booking(actor, workers, family)
             _validate(
                 worker=worker,
                 pair=pair,
@@ -442,6 +472,7 @@ def appointment_book_recurring(
     if errors:
         raise ValidationError(errors)
     price = work_type.default_unit_price if unit_price is None else unit_price
+    _authorise_booking(actor, [worker], family)
     _validate(
         worker=worker,
         pair=pair,
@@ -526,6 +557,7 @@ def appointment_update(
             .select_related("work_type", "family")
             .get(pk=appointment.pk)
         )
+        _authorise_change(actor, appointment)
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be changed."), code="not_planned")
         old_worker, old_pair = _workers_of(appointment)
@@ -542,6 +574,10 @@ def appointment_update(
         if family is not _UNSET and persons is None and (new_family is None or new_family != appointment.family):
             new_persons = []
         new_location = location_kind or appointment.location_kind
+        if worker is not None and worker != old_worker:
+            _authorise_booking(actor, [new_worker], None)
+        if family is not _UNSET and new_family is not None and new_family != appointment.family:
+            _authorise_family(actor, new_family)
         _validate(
             worker=new_worker,
             pair=new_pair,
@@ -657,6 +693,7 @@ def appointment_realise(
     realised appointment may be realised again to correct its times."""
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+        _authorise_change(actor, appointment)
         if appointment.status == Appointment.Status.CANCELLED:
             raise ValidationError(_("A cancelled appointment cannot be marked realised."), code="cancelled")
         s = actual_start or appointment.planned_start
@@ -714,6 +751,7 @@ def appointment_cancel(
         raise ValidationError(errors)
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+        _authorise_change(actor, appointment)
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be cancelled."), code="not_planned")
         before = _snapshot(appointment)
@@ -735,6 +773,26 @@ def appointment_cancel(
         appointment.participants.update(active=False)
         _record(appointment, actor, "cancelled", _diff(before, _snapshot(appointment)))
     return appointment
+
+
+# --- workers ---------------------------------------------------------------------------
+
+
+def worker_create(**fields) -> Worker:
+    """Create a worker together with the resource through which it is booked (the
+    resource is the calendar's, so the calendar creates both)."""
+    languages = fields.pop("languages", ())
+    competences = fields.pop("competences", ())
+    with transaction.atomic():
+        resource = Resource.objects.create(
+            kind=Resource.Kind.WORKER, name=f"{fields['first_name']} {fields['last_name']}"
+        )
+        worker = Worker.objects.create(resource=resource, **fields)
+        if languages:
+            worker.languages.set(languages)
+        if competences:
+            worker.competences.set(competences)
+    return worker
 
 
 # --- shifts ----------------------------------------------------------------------------

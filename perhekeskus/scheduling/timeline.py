@@ -116,3 +116,12 @@ class Frame:
             width = max(e - s, 3) * 100 / total
             parts.append((round(left, 3), round(width, 3)))
         return parts
+
+
+def pos_class(left, width=None) -> str:
+    """The classes of static/css/positions.css that place a box at ``left`` per cent with
+    ``width`` per cent (to the nearest tenth; no inline style: CSP)."""
+    out = f"pl-{min(1000, max(0, round(float(left) * 10)))}"
+    if width is not None:
+        out += f" pw-{min(1000, max(1, round(float(width) * 10)))}"
+    return out

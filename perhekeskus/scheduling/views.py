@@ -1,4 +1,5 @@
-"""Calendar pages. Thin: parse input, ask the policy, call a selector or a service, render."""
+"""Calendar pages. Thin adapters over the use cases (``usecases.py``): parse input, call
+the use case, render. ``NotFound`` is a 404, ``Forbidden`` a 403."""
 
 from __future__ import annotations
 
@@ -18,17 +19,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from perhekeskus.access import policy
 from perhekeskus.access.forms import ConsentForm
-from perhekeskus.access.models import AccessEvent
-from perhekeskus.access.services import access_log, access_refused
+from perhekeskus.access.frontdoor import Caller, NotFound
 from perhekeskus.api import validation_error_payload
 from perhekeskus.flash import flash_errors
-from perhekeskus.intake import policy as intake_policy
-from perhekeskus.intake import selectors as intake_selectors
-from perhekeskus.people import selectors as people_selectors
-from perhekeskus.people.models import Family, Worker
+from perhekeskus.people.models import Worker
 
-from . import policy, selectors, services
+from . import selectors, services, usecases, wallclock
 from .forms import (
     MAX_ID,
     AppointmentForm,
@@ -36,7 +34,6 @@ from .forms import (
     EditScopeForm,
     RealiseForm,
     ResourceFilterForm,
-    local_datetime,
     safe_day,
 )
 from .models import Appointment, CancellationReason, WorkClass
@@ -105,23 +102,13 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
         has_more = len(workers) > chunk
         workers = workers[:chunk]
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
-    rows = selectors.resource_rows(workers=workers, start=start, end=end)
-    # Coordinators plan with the client's name, address and notes within their scope; a
-    # manager sees the family's pseudonymous key; others see busy time and work class
-    # only, but their own appointments in full (docs/access.md).
-    modes = {row.worker.pk: policy.row_mode(request.user, row.worker) for row in rows}
-    own_ids = selectors.own_appointment_ids(worker=policy.own_worker(request.user), start=start, end=end)
-    can_book = any(m == policy.FULL for m in modes.values())
-    if frame.days == 1:  # only the day view shows client names, addresses and notes
-        _log_entries(
-            request,
-            [
-                e
-                for row in rows
-                for e in row.entries
-                if modes[row.worker.pk] == policy.FULL or e.appointment_id in own_ids
-            ],
+    try:
+        rows, modes, own_ids = usecases.resource_rows_as(
+            Caller.page(request), workers=workers, start=start, end=end, days=frame.days
         )
+    except usecases.Forbidden:
+        raise PermissionDenied from None
+    can_book = any(m == policy.FULL for m in modes.values())
     params = request.GET.copy()
     params["offset"] = offset + chunk
     # the first screen comes with the page; the rest follows at once in larger chunks
@@ -204,8 +191,6 @@ def my_calendar(request):
 @require_GET
 def worker_calendar(request, pk: int):
     worker = get_object_or_404(Worker.objects.select_related("organisation", "unit"), pk=pk)
-    if not policy.can_see_worker_calendar(request.user, worker):
-        raise Http404
     view = request.GET.get("view", "day")
     if view not in ("day", "week", "month", "list"):
         view = "day"
@@ -221,11 +206,12 @@ def worker_calendar(request, pk: int):
     else:
         first, days, step = day, 28, dt.timedelta(days=28)
     start, end = selectors.local_day_bounds(first, days)
-    row = selectors.worker_calendar(worker=worker, start=start, end=end)
-    is_own = policy.own_worker(request.user) == worker
-    _mask_entries(request, worker, row.entries, start, end, is_own=is_own)
-    if view in ("day", "list"):  # these show client names and addresses
-        _log_entries(request, [e for e in row.entries if e.mode == policy.FULL])
+    try:  # the day and list views show client names and addresses
+        row, is_own = usecases.worker_calendar_as(
+            Caller.page(request), worker, start=start, end=end, shows_clients=view in ("day", "list")
+        )
+    except NotFound:
+        raise Http404 from None
     by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
     for entry in row.entries:
         by_day.setdefault(timezone.localtime(entry.start, HELSINKI).date(), []).append(entry)
@@ -272,114 +258,36 @@ def worker_calendar(request, pk: int):
     return render(request, "scheduling/worker_calendar.html", context)
 
 
-def _mask_entries(request, worker, entries, start, end, *, is_own: bool) -> None:
-    """Leave in another worker's entries only what the viewer may see (policy.row_mode):
-    the family's key for a manager, the work class for a worker (busy time); their own
-    appointments in full. A protected address only for the visiting worker."""
-    mode = policy.FULL if is_own else policy.row_mode(request.user, worker)
-    own_ids = (
-        frozenset()
-        if is_own
-        else selectors.own_appointment_ids(worker=policy.own_worker(request.user), start=start, end=end)
-    )
-    labels = dict(WorkClass.choices)
-    for entry in entries:
-        entry.mode = policy.FULL if entry.appointment_id in own_ids else mode
-        visiting = (
-            is_own or entry.appointment_id in own_ids
-        ) and entry.location_kind == Appointment.LocationKind.CLIENT_HOME
-        if entry.family_protected and not visiting:
-            entry.address = ""  # address non-disclosure: only the visiting worker sees it
-        if entry.mode != policy.FULL:
-            entry.address = entry.notes_to_heed = ""
-            entry.family_name = entry.family_key if entry.mode == policy.KEY else ""
-        if entry.mode == policy.BUSY:
-            entry.work_type = str(labels.get(entry.work_class, ""))
-            entry.others = []
-
-
 @login_required
 @require_GET
 def family_calendar(request, pk: int):
-    """The family's page: members, named workers, consents and the appointments of every
-    service that the user may see (policy.disclosed_appointment_ids)."""
-    family = get_object_or_404(Family, pk=pk)
-    basis = policy.family_access_basis(request.user, family.pk)
-    if basis is None:
-        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
-        raise Http404
+    """The family's page (``usecases.family_page_as``)."""
     show = request.GET.get("show", "upcoming")
-    now = timezone.now()
-    if show == "past":
-        appointments = selectors.family_appointments(family=family, end=now).reverse()[:200]
-    elif show == "all":
-        appointments = selectors.family_appointments(family=family)[:500]
-    else:
-        show = "upcoming"
-        appointments = selectors.family_appointments(family=family, start=now)[:200]
-    appointments = list(appointments)
-    shown = policy.disclosed_appointment_ids(request.user, family, appointments, basis=basis)
-    items = []
-    for a in appointments:
-        if a.pk in shown:
-            primary, pair = selectors.appointment_workers(a)
-            items.append({"a": a, "primary": primary, "pair": pair})
-    members = list(family.memberships.select_related("person").order_by("role", "person__birth_date"))
-    named_workers = family.named_workers.filter(end_date__isnull=True).select_related("worker__unit")
-    may_record_consent = policy.may_record_consent(request.user, basis)
-    needs = intake_selectors.family_needs(user=request.user, family_id=family.pk, basis=basis)
-    _log_family(request, family, basis)
-    if needs:
-        access_log(
-            request=request,
-            action=AccessEvent.Action.LIST,
-            object_type="service_need",
-            objects=[(n.pk, family.pk) for n in needs],
-            basis=basis,
-        )
-    if items:
-        _log_appointments(request, AccessEvent.Action.LIST, [i["a"] for i in items], basis=basis)
+    show = show if show in ("past", "all") else "upcoming"
+    try:
+        page = usecases.family_page_as(Caller.page(request), pk, show=show)
+    except NotFound:
+        raise Http404 from None
     return render(
         request,
         "scheduling/family_calendar.html",
         {
-            "family": family,
-            "items": items,
-            "hidden": len(appointments) - len(items),
+            "family": page.family,
+            "items": page.items,
+            "hidden": page.hidden,
             "show": show,
-            "members": members,
-            "named_workers": named_workers,
-            "show_address": policy.may_see_address(request.user, family),
-            "basis": basis,
-            "break_glass": basis == policy.BREAK_GLASS,
-            "consents": people_selectors.family_consents(family=family) if may_record_consent else None,
-            "consent_form": ConsentForm(members=members) if may_record_consent else None,
-            "may_record_consent": may_record_consent,
-            "may_see_access_report": policy.may_see_access_report(request.user, basis),
-            "service_needs": needs,
-            "may_record_need": intake_policy.may_record_need(request.user),
+            "members": page.members,
+            "named_workers": page.named_workers,
+            "show_address": page.show_address,
+            "basis": page.basis,
+            "break_glass": page.basis == policy.BREAK_GLASS,
+            "consents": page.consents,
+            "consent_form": ConsentForm(members=page.members) if page.may_record_consent else None,
+            "may_record_consent": page.may_record_consent,
+            "may_see_access_report": page.may_see_access_report,
+            "sections": page.sections,
         },
     )
-
-
-def _search_families(request, q: str, limit: int):
-    """Families the user reaches whose name contains ``q``, by name; their listing logged
-    (the search words are not: they travel in the request body, never in an address)."""
-    families = list(
-        people_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name", "id")[:limit]
-    )
-    for f in families:
-        if f.address_protected and not policy.may_see_address(request.user, f):
-            f.address = ""  # address non-disclosure
-    if families:
-        access_log(
-            request=request,
-            action=AccessEvent.Action.LIST,
-            object_type="family",
-            objects=[(f.pk, f.pk) for f in families],
-            basis=policy.list_basis(request.user),
-        )
-    return families
 
 
 @login_required
@@ -388,33 +296,22 @@ def family_search(request):
     """Options for the booking form's family field: the families the user reaches
     (everyone for the roles that book and take contacts; a worker's own families)."""
     q = request.POST.get("q", "").strip()[:100]
-    families = _search_families(request, q, 30) if len(q) >= 2 else []
+    families = usecases.family_search_as(Caller.page(request), q, limit=30) if len(q) >= 2 else []
     return render(request, "scheduling/_family_options.html", {"families": families, "q": q})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_list(request):
-    """Families: a worker's own (named for them or with appointments in the access window)
-    at once; a search by name among all the user reaches."""
-    me = policy.own_worker(request.user)
+    """Families: a worker's own (named for them, appointments in the access window, an
+    allocated need) at once; a search by name among all the user reaches."""
     q = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
     if q and len(q) < 2:
         messages.error(request, _("Give at least 2 letters of the name."))
     if len(q) >= 2:
-        families = _search_families(request, q, 100)
-    elif me is not None:
-        families = list(people_selectors.related_families(worker=me).order_by("name", "id")[:300])
-        if families:
-            access_log(
-                request=request,
-                action=AccessEvent.Action.LIST,
-                object_type="family",
-                objects=[(f.pk, f.pk) for f in families],
-                basis="own_families",
-            )
+        families = usecases.family_search_as(Caller.page(request), q, limit=100)
     else:
-        families = []
+        families = usecases.own_families_as(Caller.page(request))
     return render(
         request,
         "scheduling/family_list.html",
@@ -425,19 +322,15 @@ def family_list(request):
 @login_required
 @require_GET
 def family_persons(request):
+    """The persons field of the booking form for the chosen family: only a family the
+    user may name in a booking."""
     try:
-        family_id = int(request.GET.get("family", ""))
-        family = Family.objects.get(pk=family_id) if 0 < family_id <= MAX_ID else None
-    except (ValueError, Family.DoesNotExist):
-        family = None
+        family = usecases.family_for_booking_as(Caller.page(request), request.GET.get("family", ""))
+    except NotFound:
+        raise Http404 from None
     if family is None:
         return HttpResponse("")
-    basis = policy.family_access_basis(request.user, family.pk)
-    if basis is None:
-        access_refused(request=request, object_type="family", object_id=family.pk, family_id=family.pk)
-        raise Http404
-    form = AppointmentForm(initial={"family": family.pk})
-    _log_family(request, family, basis)
+    form = AppointmentForm(initial={"family": family.pk}, user=request.user)
     return render(request, "scheduling/_persons_field.html", {"form": form})
 
 
@@ -461,6 +354,33 @@ def _service_kwargs(data) -> dict:
     }
 
 
+def _refused_family(request, form) -> None:
+    """A family id the form refused is logged as a refused attempt (the form says the
+    same as for an unknown id and shows nothing of the family)."""
+    if "family" in form.errors:
+        from perhekeskus.access import frontdoor
+
+        raw = frontdoor.as_id(form.data.get("family"))
+        if raw is not None:
+            frontdoor.refuse(Caller.page(request), "family", raw)
+
+
+def _submit(request, form, call) -> bool:
+    """Run a booking use case for a valid form; put its errors on the form."""
+    try:
+        call()
+    except usecases.Forbidden as exc:
+        form.add_error("worker", str(exc))
+    except services.OutsideShift as exc:
+        form.outside_shift = True
+        _apply_errors(form, exc)
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+    else:
+        return True
+    return False
+
+
 @login_required
 def appointment_new(request):
     me = policy.own_worker(request.user)
@@ -481,59 +401,43 @@ def appointment_new(request):
             initial.update(
                 {"date": start.date(), "start_time": start.time(), "end_time": (start + dt.timedelta(hours=1)).time()}
             )
-        form = AppointmentForm(initial=initial)
-    else:
-        form = AppointmentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            if not policy.can_book_for(request.user, data["worker"]):
-                form.add_error("worker", _("You may not book this worker."))
+        form = AppointmentForm(initial=initial, user=request.user)
+        return render(request, "scheduling/appointment_form.html", {"form": form, "is_new": True})
+    form = AppointmentForm(request.POST, user=request.user)
+    created: list = []
+    if form.is_valid():
+        data = form.cleaned_data
+        repeat = data.get("repeat")
+
+        def book():
+            created.extend(
+                usecases.appointment_book_as(
+                    Caller.page(request),
+                    weekdays=data["weekdays"] if repeat else None,
+                    weeks=data["weeks"] if repeat else None,
+                    **_service_kwargs(data),
+                )
+            )
+
+        if _submit(request, form, book):
+            if repeat:
+                messages.success(request, _("Booked %(count)d appointments.") % {"count": len(created)})
             else:
-                try:
-                    if data.get("repeat"):
-                        created = services.appointment_book_recurring(
-                            actor=request.user,
-                            weekdays=data["weekdays"],
-                            weeks=data["weeks"],
-                            **_service_kwargs(data),
-                        )
-                        messages.success(request, _("Booked %(count)d appointments.") % {"count": len(created)})
-                        _log_appointments(request, AccessEvent.Action.CREATE, created)
-                        appointment = created[0]
-                    else:
-                        appointment = services.appointment_book(actor=request.user, **_service_kwargs(data))
-                        _log_appointments(request, AccessEvent.Action.CREATE, [appointment])
-                        messages.success(request, _("Appointment booked."))
-                    return redirect("scheduling:appointment_detail", pk=appointment.pk)
-                except services.OutsideShift as exc:
-                    form.outside_shift = True
-                    _apply_errors(form, exc)
-                except ValidationError as exc:
-                    _apply_errors(form, exc)
+                messages.success(request, _("Appointment booked."))
+            return redirect("scheduling:appointment_detail", pk=created[0].pk)
+    else:
+        _refused_family(request, form)
     return render(request, "scheduling/appointment_form.html", {"form": form, "is_new": True})
-
-
-def _get_editable(request, pk: int) -> Appointment:
-    appointment = get_object_or_404(Appointment, pk=pk)
-    if not policy.can_edit_appointment(request.user, appointment):
-        if appointment.family_id:
-            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
-        raise Http404
-    return appointment
 
 
 @login_required
 @require_GET
 def appointment_detail(request, pk: int):
-    appointment = get_object_or_404(Appointment.objects.only("id", "family_id", "created_by_id"), pk=pk)
-    basis, can_edit = policy.appointment_access(request.user, appointment)
-    if basis is None:
-        if appointment.family_id:
-            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
-        raise Http404
-    appointment = selectors.appointment_get(pk=pk)
+    try:
+        appointment, _basis, can_edit, show_address = usecases.appointment_view_as(Caller.page(request), pk)
+    except NotFound:
+        raise Http404 from None
     primary, pair = selectors.appointment_workers(appointment)
-    _log_appointments(request, AccessEvent.Action.VIEW, [appointment], basis=basis)
     return render(
         request,
         "scheduling/appointment_detail.html",
@@ -542,7 +446,7 @@ def appointment_detail(request, pk: int):
             "primary": primary,
             "pair": pair,
             "cost": selectors.unit_price_total(appointment),
-            "show_address": policy.may_see_address(request.user, appointment.family, appointment=appointment),
+            "show_address": show_address,
             "can_edit": can_edit,
             "realise_form": RealiseForm(),
             "cancel_form": CancelForm(),
@@ -554,39 +458,32 @@ def appointment_detail(request, pk: int):
 
 @login_required
 def appointment_edit(request, pk: int):
-    appointment = _get_editable(request, pk)
-    appointment = selectors.appointment_get(pk=pk)
+    caller = Caller.page(request)
+    try:
+        appointment, may_see_address = usecases.appointment_for_edit_as(caller, pk)
+    except NotFound:
+        raise Http404 from None
     primary, pair = selectors.appointment_workers(appointment)
-    may_see_address = policy.may_see_address(request.user, appointment.family, appointment=appointment)
     if appointment.status != Appointment.Status.PLANNED:
         messages.error(request, _("Only planned appointments can be changed."))
         return redirect("scheduling:appointment_detail", pk=pk)
     if request.method == "POST":
-        form = AppointmentForm(request.POST)
+        form = AppointmentForm(request.POST, user=request.user)
         scope_form = EditScopeForm(request.POST)
         if form.is_valid() and scope_form.is_valid():
-            data = form.cleaned_data
-            if not policy.can_book_for(request.user, data["worker"]):
-                form.add_error("worker", _("You may not book this worker."))
-            else:
-                kwargs = _service_kwargs(data)
-                if not kwargs["address"] and not may_see_address:
-                    kwargs["address"] = None  # keep the protected address the user was not shown
-                try:
-                    changed = services.appointment_update(
-                        actor=request.user,
-                        appointment=appointment,
-                        scope=scope_form.cleaned_data["scope"],
-                        **kwargs,
-                    )
-                    _log_appointments(request, AccessEvent.Action.UPDATE, changed)
-                    messages.success(request, _("Appointment changed."))
-                    return redirect("scheduling:appointment_detail", pk=pk)
-                except services.OutsideShift as exc:
-                    form.outside_shift = True
-                    _apply_errors(form, exc)
-                except ValidationError as exc:
-                    _apply_errors(form, exc)
+            kwargs = _service_kwargs(form.cleaned_data)
+            confirm = kwargs.pop("confirm_outside_shift")
+
+            def change():
+                usecases.appointment_update_as(
+                    caller, pk, scope=scope_form.cleaned_data["scope"], confirm_outside_shift=confirm, **kwargs
+                )
+
+            if _submit(request, form, change):
+                messages.success(request, _("Appointment changed."))
+                return redirect("scheduling:appointment_detail", pk=pk)
+        else:
+            _refused_family(request, form)
     else:
         start = timezone.localtime(appointment.planned_start, HELSINKI)
         end = timezone.localtime(appointment.planned_end, HELSINKI)
@@ -604,10 +501,10 @@ def appointment_edit(request, pk: int):
                 "location_kind": appointment.location_kind,
                 "address": appointment.address if may_see_address else "",
                 "notes_to_heed": appointment.notes_to_heed,
-            }
+            },
+            user=request.user,
         )
         scope_form = EditScopeForm()
-        _log_appointments(request, AccessEvent.Action.VIEW, [appointment])
     return render(
         request,
         "scheduling/appointment_form.html",
@@ -615,130 +512,97 @@ def appointment_edit(request, pk: int):
     )
 
 
-def _log_appointments(request, action: str, appointments, *, basis: str | None = None) -> None:
-    """Log the client data shown or changed: appointments that have a recipient family."""
-    rows = [(a.pk, a.family_id) for a in appointments if a.family_id]
-    if rows:
-        basis = basis or policy.family_access_basis(request.user, rows[0][1]) or policy.list_basis(request.user)
-        access_log(request=request, action=action, object_type="appointment", objects=rows, basis=basis)
-
-
-def _log_entries(request, entries) -> None:
-    """Log the families whose names, addresses or notes a calendar page showed."""
-    rows = [(e.appointment_id, e.family_id) for e in entries if e.family_id]
-    if rows:
-        access_log(
-            request=request,
-            action=AccessEvent.Action.LIST,
-            object_type="appointment",
-            objects=rows,
-            basis=policy.list_basis(request.user),
-        )
-
-
-def _log_family(request, family, basis: str) -> None:
-    access_log(
-        request=request,
-        action=AccessEvent.Action.VIEW,
-        object_type="family",
-        objects=[(family.pk, family.pk)],
-        basis=basis,
-    )
-
-
-def _back(request, appointment: Appointment):
+def _back(request, pk: int):
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):
         return redirect(nxt)
-    return redirect("scheduling:appointment_detail", pk=appointment.pk)
+    return redirect("scheduling:appointment_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def appointment_realise(request, pk: int):
-    appointment = _get_editable(request, pk)
     form = RealiseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Check the times."))
-        return _back(request, appointment)
-    data = form.cleaned_data
-    day = data.get("actual_date") or timezone.localtime(appointment.planned_start, HELSINKI).date()
+    caller = Caller.page(request)
     try:
-        start = local_datetime(day, data["actual_start"]) if data.get("actual_start") else None
-        end = local_datetime(day, data["actual_end"]) if data.get("actual_end") else None
-        if start and end is None:
-            end = start + (appointment.planned_end - appointment.planned_start)
-        services.appointment_realise(actor=request.user, appointment=appointment, actual_start=start, actual_end=end)
-        _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
+        if not form.is_valid():
+            usecases.appointment_for_edit_as(caller, pk)  # refuse (404) before saying anything of it
+            messages.error(request, _("Check the times."))
+            return _back(request, pk)
+        d = form.cleaned_data
+        usecases.appointment_realise_local_as(
+            caller, pk, day=d.get("actual_date"), start_time=d.get("actual_start"), end_time=d.get("actual_end")
+        )
         messages.success(request, _("Marked realised."))
+    except NotFound:
+        raise Http404 from None
     except ValidationError as exc:
         flash_errors(request, exc)
-    return _back(request, appointment)
+    return _back(request, pk)
 
 
 @login_required
 @require_POST
 def appointment_cancel(request, pk: int):
-    appointment = _get_editable(request, pk)
     form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a cancellation reason."))
-        return _back(request, appointment)
+    caller = Caller.page(request)
     try:
-        services.appointment_cancel(
-            actor=request.user,
-            appointment=appointment,
+        if not form.is_valid():
+            usecases.appointment_for_edit_as(caller, pk)
+            messages.error(request, _("Choose a cancellation reason."))
+            return _back(request, pk)
+        usecases.appointment_cancel_as(
+            caller,
+            pk,
             reason=form.cleaned_data["reason"],
             text=form.cleaned_data.get("text") or "",
             cancelled_by=form.cleaned_data.get("cancelled_by") or None,
         )
-        _log_appointments(request, AccessEvent.Action.UPDATE, [appointment])
         messages.success(request, _("Appointment cancelled."))
+    except NotFound:
+        raise Http404 from None
     except ValidationError as exc:
         flash_errors(request, exc)
-    return _back(request, appointment)
+    return _back(request, pk)
 
 
 @login_required
 @require_POST
 def appointment_move(request, pk: int):
     """Drag and drop on the resource view: JSON in, JSON out."""
-    if not policy.is_coordinator(request.user):
-        raise PermissionDenied
-    appointment = get_object_or_404(Appointment, pk=pk)
-    if not policy.can_edit_appointment(request.user, appointment):
-        if appointment.family_id:
-            access_refused(request=request, object_type="appointment", object_id=pk, family_id=appointment.family_id)
-        raise Http404
+    try:
+        usecases.require_mover(Caller.page(request), pk)
+    except usecases.Forbidden:
+        raise PermissionDenied from None
     try:
         body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError
         start = parse_datetime(body.get("start", ""))
         worker_id = int(body["worker"]) if body.get("worker") else None
         if worker_id is not None and not 0 < worker_id <= MAX_ID:
             raise ValueError
         worker = Worker.objects.get(pk=worker_id) if worker_id else None
+        if start is None or safe_day(start.date().isoformat()) is None:
+            raise ValueError
+        start = wallclock.helsinki(start)
+    except ValidationError as exc:
+        return JsonResponse({"errors": {"start": exc.messages}}, status=400)
     except (ValueError, TypeError, AttributeError, Worker.DoesNotExist):
         return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
-    if start is None or safe_day(start.date().isoformat()) is None:
-        return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
-    if timezone.is_naive(start):
-        start = timezone.make_aware(start, HELSINKI)
-    if worker is not None and not policy.can_book_for(request.user, worker):
-        return JsonResponse({"errors": {"worker": [_("You may not book this worker.")]}}, status=403)
     try:
-        moved = services.appointment_move(
-            actor=request.user,
-            appointment=appointment,
-            start=start,
-            worker=worker,
-            confirm_outside_shift=bool(body.get("confirm")),
+        moved = usecases.appointment_move_as(
+            Caller.page(request), pk, start=start, worker=worker, confirm_outside_shift=bool(body.get("confirm"))
         )
+    except usecases.Forbidden as exc:
+        return JsonResponse({"errors": {"worker": [str(exc) or _("You may not book this worker.")]}}, status=403)
+    except NotFound:
+        raise Http404 from None
     except services.OutsideShift as exc:
         return JsonResponse({"confirm": validation_error_payload(exc)}, status=409)
     except ValidationError as exc:
         status = 409 if isinstance(exc, services.BookingConflict) else 400
         return JsonResponse({"errors": validation_error_payload(exc)}, status=status)
-    _log_appointments(request, AccessEvent.Action.UPDATE, [moved])
     return JsonResponse(
         {"id": moved.pk, "start": moved.planned_start.isoformat(), "end": moved.planned_end.isoformat()}
     )

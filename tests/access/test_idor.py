@@ -34,7 +34,7 @@ CLIENT_DATA = {
     "appointments/{pk}/edit/": ("get", "appointment", 404, True),
     "appointments/{pk}/realise/": ("post", "appointment", 404, True),
     "appointments/{pk}/cancel/": ("post", "appointment", 404, True),
-    "appointments/{pk}/move/": ("post", "appointment", 403, False),  # coordinators only
+    "appointments/{pk}/move/": ("post", "appointment", 403, True),  # coordinators only, refusal logged
     "api/appointments/{pk}/": ("get", "appointment", 404, True),
     "api/appointments/{pk}/realise/": ("post", "appointment", 404, True),
     "api/appointments/{pk}/cancel/": ("post", "appointment", 404, True),

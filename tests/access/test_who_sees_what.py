@@ -133,6 +133,16 @@ def _consents(world, state: str) -> None:
     if state == "none":
         return
     recorder = world["workers"]["family_worker"].user
+    # an expired consent was given for a month that ended yesterday (consents are
+    # append-only: their validity is never edited afterwards)
+    validity = (
+        {
+            "valid_from": timezone.localdate() - dt.timedelta(days=30),
+            "valid_until": timezone.localdate() - dt.timedelta(days=1),
+        }
+        if state == "expired"
+        else {}
+    )
     given = [
         # the child's data from child protection, by the guardian (the child is 5)
         consent_record(
@@ -140,19 +150,15 @@ def _consents(world, state: str) -> None:
             person=world["child"],
             given_by=world["guardian"],
             source_service=world["services"]["cp"],
+            **validity,
         ),
     ]
     if state != "child_only":
         # the guardian's own, from any service to any
-        given.append(consent_record(actor=recorder, person=world["guardian"], given_by=world["guardian"]))
+        given.append(consent_record(actor=recorder, person=world["guardian"], given_by=world["guardian"], **validity))
     if state == "withdrawn":
         for c in given:
             consent_withdraw(actor=recorder, consent=c)
-    if state == "expired":
-        Consent.objects.update(
-            valid_from=timezone.localdate() - dt.timedelta(days=30),
-            valid_until=timezone.localdate() - dt.timedelta(days=1),
-        )
 
 
 def _viewer(world, name: str):
@@ -249,7 +255,7 @@ def test_consent_withdrawal_takes_effect_on_the_next_request(client, world):
     html = client.get(f"/families/{world['family'].pk}/calendar/").content.decode()
     assert f"/appointments/{cp.pk}/" not in html
     consent.refresh_from_db()
-    assert consent.withdrawn_at is not None and consent.withdrawn_recorded_by == family_worker.user
+    assert consent.withdrawal.withdrawn_at is not None and consent.withdrawal.recorded_by == family_worker.user
     assert AccessEvent.objects.filter(object_type="consent", object_id=consent.pk, action="update").exists()
 
 

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from perhekeskus.access import policy
 from perhekeskus.access.models import BreakGlass, Consent, DisclosureRule
 from perhekeskus.demo.generator import generate
 from perhekeskus.people.models import Family, Membership, RoleAssignment, Worker
-from perhekeskus.scheduling import policy, selectors
+from perhekeskus.scheduling import selectors
 from perhekeskus.scheduling.models import Appointment, Participant, Shift
 
 pytestmark = pytest.mark.django_db
@@ -88,24 +89,24 @@ def test_demo_address_non_disclosure_is_consistent():
 def test_the_demo_shows_each_access_rule_at_work():
     generate(seed=1, scale=0.2, today=timezone.localdate(), days_back=30, days_ahead=14, quiet=True)
     assert DisclosureRule.objects.filter(mode="never").exists() and DisclosureRule.objects.filter(mode="automatic")
-    withdrawn = Consent.objects.filter(withdrawn_at__isnull=False).select_related("source_service").first()
-    assert withdrawn is not None and Consent.objects.filter(withdrawn_at__isnull=True).exists()
+    withdrawn = Consent.objects.filter(withdrawal__isnull=False).select_related("source_service").first()
+    assert withdrawn is not None and Consent.objects.filter(withdrawal__isnull=True).exists()
     # the family worker sees the services consented to, not the one withdrawn
     user = Worker.objects.get(user__username="perhetyontekija").user
     family = withdrawn.person.memberships.first().family
     basis = policy.family_access_basis(user, family.pk)
     assert basis is not None
     appointments = list(selectors.family_appointments(family=family))
-    shown = policy.disclosed_appointment_ids(user, family, appointments, basis=basis)
+    shown = policy.disclosed_entry_ids(user, family, [policy.appointment_entry(a) for a in appointments], basis=basis)
     by_service = defaultdict(set)
     for a in appointments:
         by_service[a.work_type.service_id].add(a.pk in shown)
     assert by_service[withdrawn.source_service_id] == {False}
-    consented = Consent.objects.filter(withdrawn_at__isnull=True).values_list("source_service_id", flat=True)
+    consented = Consent.objects.filter(withdrawal__isnull=True).values_list("source_service_id", flat=True)
     assert any(by_service[s] == {True} for s in consented)
     # an emergency access waiting for review and one reviewed; scoped roles
-    assert BreakGlass.objects.filter(reviewed_at__isnull=True).count() == 1
-    assert BreakGlass.objects.filter(reviewed_at__isnull=False).count() == 1
+    assert BreakGlass.objects.filter(review__isnull=True).count() == 1
+    assert BreakGlass.objects.filter(review__isnull=False).count() == 1
     assert RoleAssignment.objects.filter(user__username="jarjestokoordinaattori", organisation__isnull=False).exists()
 
 

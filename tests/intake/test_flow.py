@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.intake import selectors, services
 from perhekeskus.intake.models import ChildWelfareNotification, Contact, IntakeEvent, ServiceNeed
 from perhekeskus.people.models import NamedWorker
 from perhekeskus.people.roles import COORDINATOR
-from perhekeskus.scheduling import policy
 from perhekeskus.scheduling import services as scheduling_services
 from perhekeskus.scheduling.models import Appointment
 from tests.factories import FamilyFactory, add_shifts, make_person, make_user, make_worker
@@ -314,7 +314,7 @@ def test_allocated_worker_reaches_the_family_until_the_need_closes(region, coord
     )
     ServiceNeed.objects.filter(pk=need.pk).update(status="allocated", worker=family_worker)
     assert policy.family_access_basis(family_worker.user, family.pk) == "service_need"
-    from perhekeskus.people.selectors import family_list
+    from perhekeskus.access.selectors import family_list
 
     assert list(family_list(user=family_worker.user)) == [family]
     services.service_need_close(actor=coordinator, need=need, outcome="declined")

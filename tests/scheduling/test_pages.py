@@ -343,7 +343,7 @@ def test_edit_following_occurrences_through_the_form(coord_client, worker, work_
     assert hours == [9, 14, 14, 14]
 
 
-def test_admin_creates_a_bookable_worker_and_keeps_appointments_read_only(client, admin_user, unit):
+def test_admin_creates_a_bookable_worker_and_shows_no_client_data(client, admin_user, unit):
     from perhekeskus.people.models import Worker
 
     admin_user.is_staff = admin_user.is_superuser = True
@@ -363,7 +363,19 @@ def test_admin_creates_a_bookable_worker_and_keeps_appointments_read_only(client
     assert r.status_code == 302, r.content[:2000]
     worker = Worker.objects.get(last_name="Työntekijä")
     assert worker.resource.name == "Uusi Työntekijä"
-    assert client.get("/admin/scheduling/appointment/add/").status_code == 403
+    # client data is never in the admin: no appointments, families, persons, consents
+    for url in (
+        "/admin/scheduling/appointment/",
+        "/admin/people/family/",
+        "/admin/people/person/",
+        "/admin/people/namedworker/",
+        "/admin/access/consent/",
+        "/admin/access/accessevent/",
+        "/admin/intake/contact/",
+    ):
+        assert client.get(url).status_code == 404, url
+    index = client.get("/admin/").content.decode()
+    assert "/admin/people/worker/" in index and "/admin/people/family/" not in index
 
 
 def test_editing_a_single_appointment_through_the_form(coord_client, worker, work_type):

@@ -6,13 +6,13 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from perhekeskus.access import db
 
-    db.install(schema_editor.connection)
+    db.install_table(schema_editor.connection, "access_accessevent")
 
 
 def backwards(apps, schema_editor):
     from perhekeskus.access import db
 
-    db.remove(schema_editor.connection)
+    db.remove_table(schema_editor.connection, "access_accessevent")
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,858 @@
+"""Who may reach and see client data, and who may do what with it: the one policy of
+the product (docs/access.md). Nothing else decides it; every page, API call, export,
+feed and admin screen reaches client data through a use case (``access.frontdoor`` and
+each app's ``usecases.py``) that asks these functions, and the services ask them again
+(defence in depth).
+
+The questions, in the order they are asked:
+1. May the user reach the family at all? (``family_access_basis`` and its query form
+   ``reachable_families_q``: a role, a relationship or an emergency access; otherwise
+   the answer is the same as for a family that does not exist.)
+2. May the user name the family in a write? (``family_write_basis``: only when they
+   already reach it. A relationship is never created by the person who wants it.)
+3. Which of the family's data may they see? (``disclosed_entry_ids``, ``appointment_access``:
+   their own work, the planning a coordinator does in their scope, or what the
+   disclosure rules between services and the persons' consents allow.)
+4. How much of someone else's calendar entry? (``row_mode``: full, key or busy time.)
+5. The address under a non-disclosure order (``may_see_address``, ``mask_family``).
+
+Rules come in pairs, a yes/no form for one object and a query form for lists, side by
+side; ``tests/access/test_policy_forms.py`` keeps each pair equal on generated data.
+
+This module sits in the ``access`` app, below scheduling and intake in the import order
+(docs/architecture.md). It imports none of their code: where a rule reads appointments
+or service needs it names them by their relation from the family or the worker
+(``appointments__participants__resource_id``), as Django names a relation by label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from perhekeskus.network.models import Service, Unit
+from perhekeskus.people.models import Family, Membership, NamedWorker, Person, Worker
+from perhekeskus.people.roles import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    MANAGER,
+    NETWORK_COORDINATOR,
+    SERVICE_GUIDANCE,
+    WORKER,
+    has_role,
+    in_scope,
+    roles_of,
+    scope_of_roles,
+    scope_q,
+    scopes_of,
+)
+
+from .models import BreakGlass, Consent, DisclosureMode, DisclosureRule
+
+# What a user sees of a calendar entry (resource view, another worker's calendar).
+FULL = "full"  # work type, client, address (unless protected), notes to heed
+KEY = "key"  # work type and the family's pseudonymous key (managers)
+BUSY = "busy"  # time and work class only
+
+# Roles that plan (book and move) workers within their scope.
+BOOKING_ROLES = (COORDINATOR, ADMINISTRATOR)
+# Roles that find families by name to book or to take a contact (identity only).
+FAMILY_SEARCH_ROLES = (COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+# Roles that reach every family by their role (docs/access.md: they find families to
+# plan, to take contacts and to convene networks; which of the family's data they see is
+# still the disclosure below).
+FAMILY_ROLES = (ADMINISTRATOR, COORDINATOR, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+# Roles whose work starts from the resource view (their home page).
+PLANNING_ROLES = (COORDINATOR, ADMINISTRATOR, MANAGER, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+# Roles that see other workers' time (busy time for those without a fuller role).
+RESOURCE_VIEW_ROLES = (*PLANNING_ROLES, WORKER)
+
+BREAK_GLASS = "break_glass"
+REFUSED = "refused"
+RELATIONSHIP_PREFIXES = ("named_worker:", "appointment", "service_need")
+
+# Values of the higher apps' fields that the rules read (scheduling.Appointment,
+# scheduling.Participant, intake.ServiceNeed); tests/access/test_policy_forms.py checks
+# they are the models' own.
+CANCELLED = "cancelled"
+CLIENT_HOME = "client_home"
+PRIMARY = "primary"
+NEED_OPEN = ("allocated", "in_progress")
+NEED_WAITING = "waiting"
+
+
+def own_worker(user) -> Worker | None:
+    return getattr(user, "worker", None) if user is not None and user.is_authenticated else None
+
+
+def is_coordinator(user) -> bool:
+    """A resource coordinator (of any scope) or an administrator."""
+    return has_role(user, COORDINATOR, ADMINISTRATOR)
+
+
+def may_search_families(user) -> bool:
+    return has_role(user, *FAMILY_SEARCH_ROLES)
+
+
+def list_basis(user) -> str:
+    """Basis of rows listed to a user: their role, or their own appointments."""
+    for role in (ADMINISTRATOR, COORDINATOR, MANAGER, SERVICE_GUIDANCE, NETWORK_COORDINATOR):
+        if has_role(user, role):
+            return f"role:{role}"
+    return "own_appointments"
+
+
+# --- whose time -------------------------------------------------------------------------
+
+
+def can_see_resource_view(user) -> bool:
+    return has_role(user, *RESOURCE_VIEW_ROLES) or own_worker(user) is not None
+
+
+def plans_from_resource_view(user) -> bool:
+    return has_role(user, *PLANNING_ROLES)
+
+
+def _where(worker) -> dict:
+    return {"organisation_id": worker.organisation_id, "unit_id": worker.unit_id}
+
+
+def row_mode(user, worker: Worker) -> str:
+    """How much of this worker's entries the user sees in the resource view and the
+    worker's calendar. Every row is there, region-wide, at least as busy time (which
+    holds no client data); the scope of a fuller role decides where more is shown. The
+    user's own entries are always shown in full (the views add them)."""
+    if in_scope(user, *BOOKING_ROLES, **_where(worker)):
+        return FULL
+    if in_scope(user, MANAGER, **_where(worker)):
+        return KEY
+    return BUSY
+
+
+def can_book_for(user, worker: Worker) -> bool:
+    """Whose time the user books: their own, or a worker within the scope of a planning
+    role (a resource coordinator, an administrator, a network coordinator for network
+    meetings)."""
+    me = own_worker(user)
+    if me is not None and me.pk == worker.pk:
+        return True
+    return in_scope(user, *BOOKING_ROLES, NETWORK_COORDINATOR, **_where(worker))
+
+
+def can_see_worker_calendar(user, worker: Worker) -> bool:
+    """Anyone who sees the resource view sees a worker's calendar; how much of each entry
+    is the row's mode."""
+    return can_see_resource_view(user)
+
+
+def may_move_by_drag(user) -> bool:
+    """Dragging entries on the resource view is a coordinator's tool."""
+    return is_coordinator(user)
+
+
+def may_change_shifts(user, worker: Worker | None = None) -> bool:
+    """Shifts are planned by coordinators, within their scope."""
+    if worker is None:
+        return is_coordinator(user)
+    return in_scope(user, *BOOKING_ROLES, **_where(worker))
+
+
+# --- appointments: who changes them -------------------------------------------------------
+
+
+def _participants(appointment) -> list:
+    return list(appointment.participants.all())
+
+
+def _primary_worker(appointment) -> Worker | None:
+    for p in _participants(appointment):
+        if p.role == PRIMARY:
+            return Worker.objects.filter(resource_id=p.resource_id).only("organisation_id", "unit_id").first()
+    return None
+
+
+def is_participant(user, appointment) -> bool:
+    me = own_worker(user)
+    return me is not None and any(p.resource_id == me.resource_id for p in _participants(appointment))
+
+
+def editing_basis(user, appointment) -> str | None:
+    """Why the user may change, realise and cancel this appointment, or None: an
+    administrator, a participant, or a coordinator whose scope holds the primary worker."""
+    if has_role(user, ADMINISTRATOR):
+        return "role:administrator"
+    if is_participant(user, appointment):
+        return "participant"
+    if has_role(user, COORDINATOR):
+        primary = _primary_worker(appointment)
+        if primary is not None and in_scope(user, COORDINATOR, **_where(primary)):
+            return f"role:{COORDINATOR}"
+    return None
+
+
+def can_edit_appointment(user, appointment) -> bool:
+    return editing_basis(user, appointment) is not None
+
+
+def editable_appointments_q(user, model) -> Q | None:
+    """Query form of ``editing_basis`` (and of "booked by the user", which lets them see
+    it): a filter on ``model`` (Appointment), None for all. Used to list appointments."""
+    if has_role(user, ADMINISTRATOR):
+        return None
+    q = Q(pk__in=[])
+    if has_role(user, COORDINATOR):
+        scope = scope_q(
+            user,
+            COORDINATOR,
+            organisation="participants__resource__worker__organisation_id",
+            unit="participants__resource__worker__unit_id",
+        )
+        if scope is None:
+            return None
+        q |= Q(pk__in=model.objects.filter(scope & Q(participants__role=PRIMARY)).values("pk"))
+    me = own_worker(user)
+    if me is not None:
+        q |= Q(pk__in=model.objects.filter(participants__resource_id=me.resource_id).values("pk"))
+    if user.is_authenticated:
+        q |= Q(created_by=user)
+    return q
+
+
+# --- relationships: who reaches a family --------------------------------------------------
+
+
+def naming_in_force(prefix: str = "") -> Q:
+    """NamedWorker rows in force today (end date inclusive)."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": today}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def appointment_window(prefix: str = "") -> dict:
+    """Lookups for appointments that give their workers access to the family now: not
+    cancelled, from ACCESS_DAYS_BEFORE_APPOINTMENT days before to
+    ACCESS_DAYS_AFTER_APPOINTMENT after. A cancelled appointment gives no access."""
+    now = timezone.now()
+    return {
+        f"{prefix}planned_start__lte": now + dt.timedelta(days=settings.ACCESS_DAYS_BEFORE_APPOINTMENT),
+        f"{prefix}planned_end__gte": now - dt.timedelta(days=settings.ACCESS_DAYS_AFTER_APPOINTMENT),
+        f"{prefix}status__in": ("planned", "realised"),
+    }
+
+
+def break_glass_in_force(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}expires_at__gt": timezone.now()})
+
+
+def _relationships(worker: Worker) -> list[tuple[str, Q]]:
+    """A worker's relationships with families, each as a filter on Family. Every rule
+    of who reaches a family through a relationship is here, once; the yes/no form
+    (``_relationship_basis``) and the query form (``reachable_families_q``) both read it.
+
+    - a worker named for the family (own worker, responsible worker, family partner),
+      while the naming is in force (its role is the basis: ``named_worker:<role>``);
+    - a worker with an appointment with the family (as worker, work pair or invited to its
+      network meeting) that is not cancelled, from ACCESS_DAYS_BEFORE_APPOINTMENT days
+      before it to ACCESS_DAYS_AFTER_APPOINTMENT days after it;
+    - a worker to whom one of the family's service needs is allocated, until it closes.
+    """
+    return [
+        ("named_worker", Q(naming_in_force("named_workers__"), named_workers__worker=worker)),
+        (
+            "appointment",
+            Q(**appointment_window("appointments__"), appointments__participants__resource_id=worker.resource_id),
+        ),
+        ("service_need", Q(service_needs__status__in=NEED_OPEN, service_needs__worker=worker)),
+    ]
+
+
+def _exists(q: Q) -> Q:
+    return Q(Exists(Family.objects.filter(q, pk=OuterRef("pk"))))
+
+
+def _relationship_basis(worker: Worker, family_id: int) -> str | None:
+    for basis, q in _relationships(worker):
+        if basis == "named_worker":
+            role = (
+                NamedWorker.objects.filter(naming_in_force(), family_id=family_id, worker=worker)
+                .values_list("role", flat=True)
+                .first()
+            )
+            if role:
+                return f"named_worker:{role}"
+        elif Family.objects.filter(q, pk=family_id).exists():
+            return basis
+    return None
+
+
+def family_access_basis(user, family_id: int | None) -> str | None:
+    """Why the user may reach this family (recorded in the access log), or None when they
+    may not (the same answer as for a family that does not exist). The first that holds:
+    a role of FAMILY_ROLES; a relationship (``_relationships``); an emergency access
+    (break-glass) the user opened with a reason, while in force."""
+    if family_id is None or user is None or not user.is_authenticated:
+        return None
+    for role in FAMILY_ROLES:
+        if has_role(user, role):
+            return f"role:{role}"
+    me = own_worker(user)
+    if me is not None:
+        basis = _relationship_basis(me, family_id)
+        if basis is not None:
+            return basis
+    if BreakGlass.objects.filter(break_glass_in_force(), user=user, family_id=family_id).exists():
+        return BREAK_GLASS
+    return None
+
+
+def reachable_families_q(user) -> Q | None:
+    """Query form of ``family_access_basis``: a filter on Family for the families the user
+    reaches; None means every family (by role)."""
+    if user is None or not user.is_authenticated:
+        return Q(pk__in=[])
+    if has_role(user, *FAMILY_ROLES):
+        return None
+    q = Q(Exists(BreakGlass.objects.filter(break_glass_in_force(), user=user, family_id=OuterRef("pk"))))
+    me = own_worker(user)
+    if me is not None:
+        for _basis, rel in _relationships(me):
+            q |= _exists(rel)
+    return q
+
+
+def related_families_q(worker: Worker) -> Q:
+    """The worker's own families: every relationship, no role and no emergency access."""
+    q = Q(pk__in=[])
+    for _basis, rel in _relationships(worker):
+        q |= _exists(rel)
+    return q
+
+
+def reachable_families(user) -> QuerySet[Family]:
+    q = reachable_families_q(user)
+    return Family.objects.all() if q is None else Family.objects.filter(q)
+
+
+def reachable_persons(user) -> QuerySet[Person]:
+    """Persons of the families the user reaches."""
+    q = reachable_families_q(user)
+    if q is None:
+        return Person.objects.all()
+    return Person.objects.filter(pk__in=Membership.objects.filter(family__in=Family.objects.filter(q)).values("person"))
+
+
+def family_write_basis(user, family_id: int | None) -> str | None:
+    """May the user name this family in a write (a booking, a change, a contact, a
+    service need, a consent, a purchase)? Only when they already reach it: a
+    relationship is never created by the person who wants it. The roles that reach
+    every family by role (FAMILY_ROLES) may therefore book for a family they have no
+    relationship with yet; the worker they book must still be theirs to book
+    (``can_book_for``). A worker books only for a family they already work with."""
+    return family_access_basis(user, family_id)
+
+
+# --- disclosure between services --------------------------------------------------------
+
+
+class Disclosure:
+    """The disclosure rules, read once for one answer."""
+
+    def __init__(self):
+        self._rules: dict[tuple[int | None, int | None], str] | None = None
+
+    @property
+    def rules(self) -> dict[tuple[int | None, int | None], str]:
+        if self._rules is None:
+            self._rules = {
+                (s, t): m
+                for s, t, m in DisclosureRule.objects.values_list("source_service_id", "target_service_id", "mode")
+            }
+        return self._rules
+
+    def mode(self, source: int | None, target: int | None) -> str:
+        """How data held by ``source`` is shown to a worker of ``target``: within one
+        service automatically; otherwise the most specific rule, or DISCLOSURE_DEFAULT."""
+        if source is not None and source == target:
+            return DisclosureMode.AUTOMATIC
+        for key in ((source, target), (source, None), (None, target)):
+            mode = self.rules.get(key) if key != (None, None) else None
+            if mode is not None:
+                return mode
+        return settings.DISCLOSURE_DEFAULT
+
+
+def disclosure_mode(source_service_id: int | None, target_service_id: int | None) -> str:
+    return Disclosure().mode(source_service_id, target_service_id)
+
+
+def consents_in_force(prefix: str = "") -> Q:
+    """Consents that hold today: not withdrawn (a withdrawal is a row of its own), within
+    their validity."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}withdrawal__isnull": True, f"{prefix}valid_from__lte": today}) & (
+        Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": today})
+    )
+
+
+def _consents(person_ids: Iterable[int]) -> dict[int, list[tuple[int | None, int | None]]]:
+    out: dict[int, list[tuple[int | None, int | None]]] = {}
+    for person, s, t in Consent.objects.filter(consents_in_force(), person_id__in=list(person_ids)).values_list(
+        "person_id", "source_service_id", "target_service_id"
+    ):
+        out.setdefault(person, []).append((s, t))
+    return out
+
+
+def _covered(scopes: list[tuple[int | None, int | None]], source: int | None, target: int | None) -> bool:
+    return any(s in (None, source) and t in (None, target) for s, t in scopes)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the disclosure rule needs to know of one entry of a family's data (an
+    appointment, a service need): who holds it and whom it concerns."""
+
+    pk: int
+    service_id: int | None
+    resource_ids: tuple[int, ...] = ()
+    primary: Worker | None = None
+    created_by_id: int | None = None
+    person_ids: tuple[int, ...] = ()
+    allocated_worker_id: int | None = None
+
+
+def appointment_entry(a) -> Entry:
+    """An appointment as an Entry (participants with their resource's worker, persons and
+    work type prefetched: ``scheduling.selectors.family_appointments``)."""
+    participants = list(a.participants.all())
+    primary = next(
+        (getattr(p.resource, "worker", None) for p in participants if p.role == PRIMARY),
+        None,
+    )
+    return Entry(
+        pk=a.pk,
+        service_id=a.work_type.service_id,
+        resource_ids=tuple(p.resource_id for p in participants),
+        primary=primary,
+        created_by_id=a.created_by_id,
+        person_ids=tuple(p.pk for p in a.persons.all()),
+    )
+
+
+def need_entry(n) -> Entry:
+    return Entry(
+        pk=n.pk,
+        service_id=n.service_id,
+        allocated_worker_id=n.worker_id,
+        person_ids=(n.person_id,) if n.person_id else (),
+    )
+
+
+def disclosed_entry_ids(user, family: Family, entries: Sequence[Entry], *, basis: str | None) -> set[int]:
+    """Of a family's entries, those the user may see in full:
+
+    - everything by a role of FAMILY_ROLES other than the coordinator (they take
+      contacts, convene networks, administer), and under an emergency access;
+    - the user's own work (they take part in it, booked it, or it is allocated to them);
+    - for a resource coordinator, entries of workers within their scope (planning);
+    - for a worker with a relationship to the family, another service's entries as the
+      disclosure rule from that service to the worker's own allows: automatically, or
+      with a consent in force of every person the entry concerns (all members of the
+      family when it names none); never, otherwise.
+    The rest is not shown (the page says how many were left out)."""
+    if basis == BREAK_GLASS or has_role(user, ADMINISTRATOR):
+        return {e.pk for e in entries}
+    me = own_worker(user)
+    coordinator = has_role(user, COORDINATOR)
+    related = basis is not None and basis.startswith(RELATIONSHIP_PREFIXES) and me is not None
+    disclosure = Disclosure()
+    pending: list[tuple[Entry, tuple[int, ...]]] = []
+    shown: set[int] = set()
+    member_ids: tuple[int, ...] | None = None
+    for e in entries:
+        if (me is not None and (me.resource_id in e.resource_ids or e.allocated_worker_id == me.pk)) or (
+            e.created_by_id is not None and e.created_by_id == user.pk
+        ):
+            shown.add(e.pk)
+            continue
+        if coordinator and e.primary is not None and in_scope(user, COORDINATOR, **_where(e.primary)):
+            shown.add(e.pk)
+            continue
+        if not related:
+            continue
+        mode = disclosure.mode(e.service_id, me.service_id)
+        if mode == DisclosureMode.AUTOMATIC:
+            shown.add(e.pk)
+        elif mode == DisclosureMode.CONSENT:
+            persons = e.person_ids
+            if not persons:
+                if member_ids is None:
+                    member_ids = tuple(Membership.objects.filter(family=family).values_list("person_id", flat=True))
+                persons = member_ids
+            pending.append((e, persons))
+    if pending:
+        consents = _consents({p for _e, persons in pending for p in persons})
+        for e, persons in pending:
+            if persons and all(_covered(consents.get(p, []), e.service_id, me.service_id) for p in persons):
+                shown.add(e.pk)
+    return shown
+
+
+def disclosed_need_ids(user, family: Family, needs, *, basis: str | None) -> set[int]:
+    """The family's service needs the user may see: every need by a role or emergency
+    access; otherwise those allocated to the user and those the disclosure rules show
+    (the same rule as for appointments)."""
+    needs = list(needs)
+    if basis is not None and (basis.startswith("role:") or basis == BREAK_GLASS):
+        return {n.pk for n in needs}
+    return disclosed_entry_ids(user, family, [need_entry(n) for n in needs], basis=basis)
+
+
+def appointment_access(user, appointment) -> tuple[str | None, bool]:
+    """Why the user may open this appointment (recorded in the access log; None: the same
+    answer as for one that does not exist) and whether they may also change it. The
+    appointment comes with participants (their resources' workers), persons and work
+    type prefetched."""
+    basis = editing_basis(user, appointment)
+    if basis is not None:
+        return basis, True
+    if appointment.created_by_id is not None and appointment.created_by_id == user.pk:
+        return "booked_by", False
+    if appointment.family_id is None:
+        return None, False
+    basis = family_access_basis(user, appointment.family_id)
+    if basis is None:
+        return None, False
+    entry = appointment_entry(appointment)
+    return (basis if entry.pk in disclosed_entry_ids(user, appointment.family, [entry], basis=basis) else None), False
+
+
+# --- addresses under a non-disclosure order ------------------------------------------------
+
+# Family fields hidden under an address non-disclosure order (turvakielto): the
+# municipality of residence and the postal code are protected as much as the street.
+PROTECTED_FAMILY_FIELDS = ("address", "postal_code", "municipality", "latitude", "longitude")
+
+
+def _home_visit_q(worker: Worker, prefix: str = "appointments__") -> Q:
+    return Q(
+        **appointment_window(prefix),
+        **{f"{prefix}location_kind": CLIENT_HOME, f"{prefix}participants__resource_id": worker.resource_id},
+    )
+
+
+def visiting_family_ids(user, family_ids=None) -> set[int]:
+    """Families the user must visit: they take part in a home visit to the family that is
+    not cancelled, within the appointment access window. Only they may see an address
+    under a non-disclosure order."""
+    me = own_worker(user)
+    if me is None:
+        return set()
+    qs = Family.objects.filter(_home_visit_q(me))
+    if family_ids is not None:
+        qs = qs.filter(pk__in=list(family_ids))
+    return set(qs.values_list("pk", flat=True).distinct())
+
+
+def may_see_address(user, family, *, appointment=None) -> bool:
+    """Whether the user may see the family's home address (or the address on one of its
+    appointments). Not protected: whoever may see the family. Protected (turvakielto):
+    only a worker taking part in that home visit, or for the family itself a worker with
+    a home visit to it in the window; coordinators, managers and administrators never."""
+    if family is None or not family.address_protected:
+        return True
+    me = own_worker(user)
+    if me is None:
+        return False
+    if appointment is not None:
+        return appointment.location_kind == CLIENT_HOME and any(
+            p.resource_id == me.resource_id for p in appointment.participants.all()
+        )
+    return family.pk in visiting_family_ids(user, [family.pk])
+
+
+def mask_family(family: Family, *, visible: bool) -> Family:
+    """Blank the protected fields of a family the user may not see the address of (in
+    place, never saved: ``Family.save`` refuses a masked instance)."""
+    if family.address_protected and not visible:
+        for name in PROTECTED_FAMILY_FIELDS:
+            setattr(family, name, None if name in ("latitude", "longitude") else "")
+        family._address_masked = True
+    return family
+
+
+def mask_families(user, families: Iterable[Family]) -> list[Family]:
+    families = list(families)
+    protected = [f.pk for f in families if f.address_protected]
+    visiting = visiting_family_ids(user, protected) if protected else set()
+    return [mask_family(f, visible=f.pk in visiting) for f in families]
+
+
+def masked_address_fields(data: dict, family_protected: bool, visible: bool, fields=PROTECTED_FAMILY_FIELDS) -> dict:
+    """The same rule for a row of values (API answers, exports, drill rows)."""
+    if family_protected and not visible:
+        for name in fields:
+            if name in data:
+                data[name] = None if name in ("latitude", "longitude") else ""
+    return data
+
+
+# --- consents, emergency access and the access report ------------------------------------
+
+
+def may_record_consent(user, basis: str | None) -> bool:
+    """Consents are recorded and withdrawn by an administrator or a worker with a
+    relationship to the family (the family gives them to the worker they meet)."""
+    return has_role(user, ADMINISTRATOR) or (basis is not None and basis.startswith(RELATIONSHIP_PREFIXES))
+
+
+def may_break_glass(user) -> bool:
+    """Only workers open a family in an emergency; roles that reach families already
+    (coordinators, administrators) have no need to."""
+    return own_worker(user) is not None
+
+
+def may_see_access_report(user, basis: str | None) -> bool:
+    """Who may print a family's or person's access report for them: an administrator, or
+    a worker named for the family (own worker, responsible worker, family partner)."""
+    return has_role(user, ADMINISTRATOR) or (basis is not None and basis.startswith("named_worker:"))
+
+
+def may_review_break_glass(user) -> bool:
+    return has_role(user, MANAGER, ADMINISTRATOR)
+
+
+def break_glass_review_q(user) -> Q | None:
+    """Emergency accesses a manager reviews: those of users who are workers within the
+    manager's scope (None: all, for an administrator or a region-wide manager)."""
+    if has_role(user, ADMINISTRATOR):
+        return None
+    return scope_q(user, MANAGER, organisation="user__worker__organisation_id", unit="user__worker__unit_id")
+
+
+def may_review(user, grant) -> bool:
+    """Yes/no form of ``break_glass_review_q`` for one emergency access."""
+    if has_role(user, ADMINISTRATOR):
+        return True
+    worker = getattr(grant.user, "worker", None)
+    return worker is not None and in_scope(user, MANAGER, **_where(worker))
+
+
+def may_edit_disclosure_rules(user) -> bool:
+    return has_role(user, ADMINISTRATOR)
+
+
+# --- intake ---------------------------------------------------------------------------------
+# Contacts (the inbox): service guidance within its scope (the answering organisation),
+# administrators. A contact may hold a family's worry in free text: it is client data.
+# Child welfare notifications: only the workers of the receiving child-protection service,
+# the workers of services to which that service's data is disclosed automatically, and
+# administrators. Service needs: resource coordinators within the scope of the service's
+# organisation (they allocate), service guidance and administrators (they record); the
+# allocated worker. The deadline dashboard shows counts only.
+
+
+def contacts_q(user) -> Q | None:
+    """Filter on Contact for the inbox; None = all. An organisation scope covers its
+    contacts; a unit scope covers its organisation's contacts."""
+    if has_role(user, ADMINISTRATOR):
+        return None
+    return scope_q(user, SERVICE_GUIDANCE, organisation="organisation_id", unit="organisation__units")
+
+
+def may_handle_contact(user, contact) -> bool:
+    """Yes/no form of ``contacts_q`` for one contact."""
+    if has_role(user, ADMINISTRATOR):
+        return True
+    for org, unit in scopes_of(user).get(SERVICE_GUIDANCE, ()):
+        if org is None and unit is None:
+            return True
+        if unit is None and org == contact.organisation_id:
+            return True
+        if unit is not None and Unit.objects.filter(pk=unit, organisation_id=contact.organisation_id).exists():
+            return True
+    return False
+
+
+def may_use_inbox(user) -> bool:
+    return has_role(user, SERVICE_GUIDANCE, ADMINISTRATOR)
+
+
+def may_record_concern_report(user) -> bool:
+    """Professionals (any worker) and service guidance record concern reports."""
+    return may_use_inbox(user) or own_worker(user) is not None
+
+
+def notification_service_ids(user) -> set[int] | None:
+    """Child-protection services whose notifications the user sees; None = all."""
+    if has_role(user, ADMINISTRATOR):
+        return None
+    me = own_worker(user)
+    if me is None or me.service_id is None:
+        return set()
+    disclosure = Disclosure()
+    return {
+        service_id
+        for service_id in Service.objects.filter(receives_child_welfare_notifications=True).values_list("id", flat=True)
+        if disclosure.mode(service_id, me.service_id) == DisclosureMode.AUTOMATIC
+    }
+
+
+def notifications_q(user) -> Q | None:
+    ids = notification_service_ids(user)
+    return None if ids is None else Q(service_id__in=ids)
+
+
+def may_see_notification(user, notification) -> bool:
+    ids = notification_service_ids(user)
+    return ids is None or notification.service_id in ids
+
+
+def may_see_notifications(user) -> bool:
+    ids = notification_service_ids(user)
+    return ids is None or bool(ids)
+
+
+def may_record_notification(user) -> bool:
+    """Child protection records notifications received by phone or mail; service
+    guidance forwards contacts to child protection."""
+    return may_see_notifications(user) or may_use_inbox(user)
+
+
+def _unit_scope_orgs(user) -> list[int]:
+    """Organisations of a coordinator's unit scopes."""
+    unit_ids = [unit for _org, unit in scopes_of(user).get(COORDINATOR, ()) if unit is not None]
+    if not unit_ids:
+        return []
+    return list(Unit.objects.filter(pk__in=unit_ids).values_list("organisation_id", flat=True))
+
+
+def needs_q(user) -> Q | None:
+    """Filter on ServiceNeed: coordinators by the service's organisation (a unit-scoped
+    one: the waiting needs of its organisation's services and those allocated into its
+    unit), service guidance and administrators all, a worker their own allocated needs."""
+    if has_role(user, ADMINISTRATOR, SERVICE_GUIDANCE):
+        return None
+    q = Q(pk__in=[])
+    for org, unit in scopes_of(user).get(COORDINATOR, ()):
+        if org is None and unit is None:
+            return None
+        if unit is None:
+            q |= Q(service__organisation_id=org)
+        else:
+            q |= Q(worker__unit_id=unit)
+    unit_orgs = _unit_scope_orgs(user)
+    if unit_orgs:
+        q |= Q(status=NEED_WAITING, service__organisation_id__in=unit_orgs)
+    me = own_worker(user)
+    if me is not None:
+        q |= Q(worker=me)
+    return q
+
+
+def may_see_need(user, need) -> bool:
+    """Yes/no form of ``needs_q`` for one need."""
+    if has_role(user, ADMINISTRATOR, SERVICE_GUIDANCE):
+        return True
+    org = need.service.organisation_id
+    for s_org, s_unit in scopes_of(user).get(COORDINATOR, ()):
+        if s_org is None and s_unit is None:
+            return True
+        if s_unit is None and s_org == org:
+            return True
+        if s_unit is not None and need.worker_id is not None and need.worker.unit_id == s_unit:
+            return True
+    if need.status == NEED_WAITING and org in _unit_scope_orgs(user):
+        return True
+    me = own_worker(user)
+    return me is not None and need.worker_id == me.pk
+
+
+def may_see_queue(user) -> bool:
+    return has_role(user, COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE)
+
+
+def may_allocate(user, need) -> bool:
+    """Coordinators of the need's service's organisation (an organisation or region
+    scope, or a unit of that organisation), administrators. A coordinator's scope is
+    matched on the organisation only: a unit scope of None never matches a need."""
+    if has_role(user, ADMINISTRATOR):
+        return True
+    org = need.service.organisation_id
+    for s_org, s_unit in scopes_of(user).get(COORDINATOR, ()):
+        if (s_org is None and s_unit is None) or (s_unit is None and s_org == org):
+            return True
+    return org in _unit_scope_orgs(user)
+
+
+def may_close_need(user, need) -> bool:
+    """Whoever may allocate the need, and the worker it is allocated to."""
+    me = own_worker(user)
+    return may_allocate(user, need) or (me is not None and need.worker_id == me.pk)
+
+
+def may_record_need(user) -> bool:
+    return has_role(user, COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE) or own_worker(user) is not None
+
+
+def may_see_dashboard(user) -> bool:
+    return has_role(user, MANAGER, SERVICE_GUIDANCE, COORDINATOR, ADMINISTRATOR) or may_see_notifications(user)
+
+
+# --- reports --------------------------------------------------------------------------------
+# Reports are aggregates over the work of the workers within the user's scope. Rows that
+# name a family name it only by its pseudonymous key; no report shows a name. Drill-down
+# rows are client-related and logged; addresses appear only to those who plan the worker's
+# visits, never for a family with an address non-disclosure order.
+
+REPORT_ROLES = (MANAGER, COORDINATOR, ADMINISTRATOR)
+PURCHASE_ROLES = (MANAGER, COORDINATOR, ADMINISTRATOR)
+ADDRESS_ROLES = (COORDINATOR, ADMINISTRATOR)
+
+
+def may_see_reports(user) -> bool:
+    return has_role(user, *REPORT_ROLES)
+
+
+def may_record_purchases(user) -> bool:
+    return has_role(user, *PURCHASE_ROLES)
+
+
+def worker_scope_q(user, prefix: str = "worker__") -> Q:
+    """Rows of workers within the user's report scope (an empty Q: the whole region)."""
+    q = scope_q(user, *REPORT_ROLES, organisation=f"{prefix}organisation_id", unit=f"{prefix}unit_id")
+    return Q() if q is None else q
+
+
+def organisation_scope_q(user, field: str, roles=REPORT_ROLES) -> Q:
+    """Rows that belong to an organisation (purchases, contacts, needs, notifications)
+    within the user's scope. A unit scope does not reach organisation-level rows."""
+    orgs = scope_of_roles(user, *roles)
+    return Q() if orgs is None else Q(**{f"{field}__in": orgs})
+
+
+def may_record_for(user, organisation_id: int) -> bool:
+    """Whether the user records and corrects purchases of this purchasing organisation."""
+    orgs = scope_of_roles(user, *PURCHASE_ROLES)
+    return orgs is None or organisation_id in orgs
+
+
+def may_see_addresses(user, *, organisation_id: int, unit_id: int) -> bool:
+    return in_scope(user, *ADDRESS_ROLES, organisation_id=organisation_id, unit_id=unit_id)
+
+
+def report_basis(user) -> str:
+    """The basis recorded in the access log for what a report shows: the role it is seen by."""
+    roles = roles_of(user)
+    return next((f"report:{r}" for r in REPORT_ROLES if r in roles), "report")
+
+
+def may_administer(user) -> bool:
+    """Django admin: administrators (it shows no client data: perhekeskus/admin.py)."""
+    return has_role(user, ADMINISTRATOR)

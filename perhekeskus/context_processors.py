@@ -1,0 +1,29 @@
+"""The menu: which parts of the product the signed-in user reaches (access.policy)."""
+
+from perhekeskus.access import policy
+from perhekeskus.people.roles import roles_of
+
+
+def current_worker(request):
+    """The signed-in user's worker, roles and which parts of the menu they reach."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    worker = getattr(user, "worker", None)
+    return {
+        "current_worker": worker,
+        "current_roles": roles_of(user),
+        "nav": {
+            "resource_view": policy.can_see_resource_view(user),
+            "families": worker is not None or policy.may_search_families(user),
+            "book": worker is not None or policy.is_coordinator(user),
+            "break_glass": policy.may_break_glass(user),
+            "reviews": policy.may_review_break_glass(user),
+            "disclosure_rules": policy.may_edit_disclosure_rules(user),
+            "inbox": policy.may_use_inbox(user),
+            "notifications": policy.may_see_notifications(user),
+            "queue": policy.may_see_queue(user),
+            "deadlines": policy.may_see_dashboard(user),
+            "reports": policy.may_see_reports(user),
+        },
+    }
