@@ -29,7 +29,7 @@ def append_only_tables() -> list[str]:
 _PG_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION perhekeskus_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION '%% is {MESSAGE}', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION '% is {MESSAGE}', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END;
 $$ LANGUAGE plpgsql;
 """

@@ -98,6 +98,14 @@ def refuse(caller: Caller, object_type: str, object_id, family_id: int | None = 
     return NotFound()
 
 
+def refuse_family(caller: Caller, family_id) -> NotFound:
+    """Log a refused attempt to name a family by id (the family's own id in the log when
+    it exists, so that its access report shows the attempt)."""
+    pk = as_id(family_id)
+    exists = pk is not None and Family.objects.filter(pk=pk).exists()
+    return refuse(caller, "family", pk if pk is not None else family_id, pk if exists else None)
+
+
 def family_to_read(caller: Caller, family_id) -> tuple[Family, str]:
     """The family and the basis on which the caller reaches it; NotFound (logged) when
     there is no such family or the caller may not reach it."""

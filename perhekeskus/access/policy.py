@@ -843,6 +843,34 @@ def may_record_for(user, organisation_id: int) -> bool:
     return orgs is None or organisation_id in orgs
 
 
+def organisation_families_q(organisation_id: int) -> Q:
+    """Families an organisation works with (a filter on Family): an appointment of one of
+    its workers, a service need of one of its services, a worker of it named for the
+    family, or a purchase it has made for the family."""
+    return (
+        _exists(Q(appointments__participants__resource__worker__organisation_id=organisation_id))
+        | _exists(Q(service_needs__service__organisation_id=organisation_id))
+        | _exists(Q(named_workers__worker__organisation_id=organisation_id))
+        | _exists(Q(purchased_services__purchaser_id=organisation_id))
+    )
+
+
+def purchase_family_basis(user, family_id: int | None, purchaser_id: int | None) -> str | None:
+    """May the user name this family in a purchase of this purchasing organisation? A
+    manager sees families by key only and reaches none by role: they may name a family
+    their organisation already works with (``organisation_families_q``), when they record
+    that organisation's purchases. Whoever reaches the family (``family_write_basis``)
+    may too, for an organisation whose purchases they record."""
+    if family_id is None or purchaser_id is None or not may_record_for(user, purchaser_id):
+        return None
+    basis = family_write_basis(user, family_id)
+    if basis is not None:
+        return basis
+    if Family.objects.filter(organisation_families_q(purchaser_id), pk=family_id).exists():
+        return report_basis(user)
+    return None
+
+
 def may_see_addresses(user, *, organisation_id: int, unit_id: int) -> bool:
     return in_scope(user, *ADDRESS_ROLES, organisation_id=organisation_id, unit_id=unit_id)
 

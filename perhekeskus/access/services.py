@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Membership, Person
 
+from . import policy
 from .models import AccessEvent, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
 
 
@@ -107,12 +108,23 @@ def _age_on(birth_date, day) -> int | None:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+def _require_consent_recorder(actor, person) -> None:
+    if actor is None:
+        return  # a system job (the demo generator), never a request
+    family_ids = Membership.objects.filter(person=person).values_list("family_id", flat=True)
+    if not any(policy.may_record_consent(actor, policy.family_access_basis(actor, f)) for f in family_ids):
+        raise PermissionDenied
+
+
 def consent_record(
     *, actor, person, given_by, source_service=None, target_service=None, valid_from=None, valid_until=None
 ):
     """Record a person's consent to disclose their data from one service (or any) to
     another (or any). A child under CONSENT_OWN_AGE is represented by a guardian of a
-    family the child belongs to; from that age the consent must be the person's own."""
+    family the child belongs to; from that age the consent must be the person's own.
+    The actor must be one who records consents for a family of the person
+    (``policy.may_record_consent``), asked again here after the page asked."""
+    _require_consent_recorder(actor, person)
     today = timezone.localdate()
     valid_from = valid_from or today
     errors: dict[str, list[str]] = {}
@@ -159,6 +171,7 @@ def consent_record(
 def consent_withdraw(*, actor, consent):
     """Withdraw a consent: a withdrawal row of its own (the consent itself never changes);
     it stops disclosing at once (every check reads the tables)."""
+    _require_consent_recorder(actor, consent.person)
     with transaction.atomic():
         locked = Consent.objects.select_for_update().get(pk=consent.pk)
         if ConsentWithdrawal.objects.filter(consent=locked).exists():

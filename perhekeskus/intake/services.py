@@ -11,11 +11,12 @@ import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from perhekeskus.access import frontdoor, policy
 from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Family, Language, Person, Worker
 from perhekeskus.scheduling import services as scheduling_services
@@ -68,6 +69,21 @@ def _event(actor, action: str, **subject_and_details) -> None:
 
 def _actor(actor):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+# Rights, asked again here after the pages asked (defence in depth, access.policy). An
+# actor of None is a system job (the demo generator, the public help button), never a
+# signed-in request.
+
+
+def _require(actor, allowed) -> None:
+    if actor is not None and not allowed(actor):
+        raise PermissionDenied
+
+
+def _require_family(actor, family: Family | None) -> None:
+    if actor is not None and family is not None and policy.family_write_basis(actor, family.pk) is None:
+        raise ValidationError({"family": [frontdoor.FAMILY_UNKNOWN]}, code="unknown")
 
 
 # --- contacts ------------------------------------------------------------------------------
@@ -192,6 +208,8 @@ def contact_record(
 ) -> Contact:
     """A phone call, a walk-in visit, a professional's (anonymous) consultation or a
     concern report, recorded by the person who took it."""
+    _require(actor, policy.may_record_concern_report)
+    _require_family(actor, family)
     errors: dict[str, list[str]] = {}
     if channel not in (Channel.PHONE, Channel.WALK_IN, Channel.CONSULTATION, Channel.CONCERN_REPORT):
         errors["channel"] = [_("Choose how the contact came.")]
@@ -236,6 +254,7 @@ def _locked_contact(contact: Contact) -> Contact:
 
 
 def contact_claim(*, actor, contact: Contact) -> Contact:
+    _require(actor, lambda a: policy.may_handle_contact(a, contact))
     with transaction.atomic():
         contact = _locked_contact(contact)
         if contact.claimed_by_id and contact.claimed_by_id != actor.pk:
@@ -263,6 +282,7 @@ def _mark_answered(contact: Contact, actor) -> None:
 def contact_answer(*, actor, contact: Contact, answer: str) -> Contact:
     """Answer the contact: the text is what an anonymous sender reads with their code;
     for a call-back it records what was told. The first answer stops the clock."""
+    _require(actor, lambda a: policy.may_handle_contact(a, contact))
     answer = answer.strip()
     with transaction.atomic():
         contact = _locked_contact(contact)
@@ -281,6 +301,7 @@ def contact_close(
 ) -> Contact:
     """Close with an outcome (required). Referring names the service; closing answers
     the contact if it had not been answered yet."""
+    _require(actor, lambda a: policy.may_handle_contact(a, contact))
     if outcome not in Contact.Outcome.values:
         raise ValidationError({"outcome": [_("Choose the outcome.")]})
     if outcome == Contact.Outcome.REFERRED and service is None:
@@ -308,6 +329,7 @@ def contact_close(
 def contact_to_service_need(*, actor, contact: Contact, family: Family, answer: str = "", **need) -> ServiceNeed:
     """Turn a contact into a family's service need; the need waits from the contact's
     time, and the contact closes with that outcome."""
+    _require(actor, lambda a: policy.may_handle_contact(a, contact))
     with transaction.atomic():
         created = service_need_record(
             actor=actor,
@@ -336,6 +358,7 @@ def contact_forward_to_child_protection(
 ) -> ChildWelfareNotification:
     """Forward a contact to child protection as a child welfare notification: its clocks
     start now, when child protection receives it."""
+    _require(actor, lambda a: policy.may_handle_contact(a, contact))
     with transaction.atomic():
         notification = notification_record(
             actor=actor,
@@ -370,6 +393,8 @@ def notification_record(
     received_at: dt.datetime | None = None,
     source_contact: Contact | None = None,
 ) -> ChildWelfareNotification:
+    _require(actor, policy.may_record_notification)
+    _require_family(actor, family)
     errors: dict[str, list[str]] = {}
     if not service.receives_child_welfare_notifications:
         errors["service"] = [_("This service does not receive child welfare notifications.")]
@@ -413,6 +438,7 @@ def _locked_notification(notification) -> ChildWelfareNotification:
 
 
 def notification_assess_urgency(*, actor, notification, is_urgent: bool) -> ChildWelfareNotification:
+    _require(actor, lambda a: policy.may_see_notification(a, notification))
     with transaction.atomic():
         n = _locked_notification(notification)
         if n.urgency_assessed_at is not None:
@@ -428,6 +454,7 @@ def notification_decide(
 ) -> ChildWelfareNotification:
     """Decide whether to start the service-need assessment (by the 7th working day).
     Starting names the responsible social worker."""
+    _require(actor, lambda a: policy.may_see_notification(a, notification))
     errors: dict[str, list[str]] = {}
     if decision not in ChildWelfareNotification.Decision.values:
         errors["decision"] = [_("Choose the decision.")]
@@ -450,6 +477,7 @@ def notification_decide(
 
 
 def notification_complete_assessment(*, actor, notification, result: str) -> ChildWelfareNotification:
+    _require(actor, lambda a: policy.may_see_notification(a, notification))
     if result not in ChildWelfareNotification.AssessmentResult.values:
         raise ValidationError({"result": [_("Choose the result of the assessment.")]})
     with transaction.atomic():
@@ -487,6 +515,8 @@ def service_need_record(
     source_contact: Contact | None = None,
     source_notification: ChildWelfareNotification | None = None,
 ) -> ServiceNeed:
+    _require(actor, policy.may_record_need)
+    _require_family(actor, family)
     errors: dict[str, list[str]] = {}
     if work_type.service_id != service.pk:
         errors["work_type"] = [_("Choose a work type of the chosen service.")]
@@ -571,6 +601,7 @@ def service_need_allocate(
     """Allocate a waiting need to a worker: the need's intensity becomes the worker's
     recurring bookings (through the calendar's booking service, with all its checks),
     all or nothing. Warns before a child-protection caseload passes the legal cap."""
+    _require(actor, lambda a: policy.may_allocate(a, need))
     weekdays = sorted(set(weekdays))
     if len(weekdays) != need.sessions_per_week:
         raise ValidationError(
@@ -623,6 +654,7 @@ def service_need_allocate(
 def service_need_close(*, actor, need: ServiceNeed, outcome: str, cancel_future: bool = True) -> ServiceNeed:
     """Close with an outcome (required); the need's future planned visits are cancelled
     (by the organisation) unless asked otherwise."""
+    _require(actor, lambda a: policy.may_close_need(a, need))
     if outcome not in ServiceNeed.Outcome.values:
         raise ValidationError({"outcome": [_("Choose the outcome.")]})
     with transaction.atomic():

@@ -165,6 +165,11 @@ class ReportViewSet(viewsets.ViewSet):
 
 class PurchasedServiceSerializer(serializers.ModelSerializer):
     family_key = serializers.RegexField(r"^[0-9A-Fa-f]{1,12}$", source="family.key")
+    # an id, checked against the family by the service: an unknown person and one of
+    # another family give the same error
+    person = serializers.IntegerField(
+        source="person_id", required=False, allow_null=True, min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = PurchasedService
@@ -212,15 +217,19 @@ class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
             data["family_key"] = family["key"]
         elif serializer.instance is not None:
             data["family_key"] = serializer.instance.family.key
+        if "person_id" in data:
+            data["person"] = data.pop("person_id")
         if serializer.instance is not None and serializer.partial:
             for name in services.FIELDS + ("person",):
                 data.setdefault(name, getattr(serializer.instance, name))
         return data
 
     def _save(self, serializer, purchase=None):
+        data = self._data(serializer)
         try:
-            saved = services.purchase_save(user=self.request.user, data=self._data(serializer), purchase=purchase)
+            saved = services.purchase_save(user=self.request.user, data=data, purchase=purchase)
         except ValidationError as exc:
+            services.refused_family_key(self.request, data, exc, channel=AccessEvent.Channel.API)
             raise DRFValidationError(exc.message_dict) from None
         serializer.instance = saved
         self._log(

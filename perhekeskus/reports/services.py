@@ -13,9 +13,10 @@ from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from perhekeskus.access import policy
-from perhekeskus.people.models import Family, Membership
+from perhekeskus.people.models import Family, Person
 from perhekeskus.scheduling.models import Appointment, Participant
 from perhekeskus.scheduling.selectors import HELSINKI, Epoch
 
@@ -123,6 +124,9 @@ FIELDS = (
 )
 
 
+FAMILY_KEY_UNKNOWN = gettext_lazy("No family your organisation works with has this key.")
+
+
 def _validate(user, data: dict) -> Family:
     """Check every rule; the family the key names."""
     errors: dict[str, list[str]] = {}
@@ -141,14 +145,19 @@ def _validate(user, data: dict) -> Family:
     key = (data.get("family_key") or "").strip().upper()
     if key:
         family = Family.objects.filter(key=key).first()
-        if family is None:
-            errors["family_key"] = [_("No family has this key.")]
+        # one answer for a key that names no family and one the user may not name
+        if family is None or policy.purchase_family_basis(user, family.pk, getattr(purchaser, "pk", None)) is None:
+            family = None
+            errors["family_key"] = [str(FAMILY_KEY_UNKNOWN)]
     else:
         errors["family_key"] = [_("Give the family's key.")]
     person = data.get("person")
     if person is not None and family is not None:
-        if not Membership.objects.filter(family=family, person=person).exists():
+        person_id = person.pk if hasattr(person, "pk") else person
+        person = Person.objects.filter(pk=person_id, memberships__family=family).first()
+        if person is None:
             errors["person"] = [_("The person is not a member of this family.")]
+        data["person"] = person
     start, end = data.get("start_date"), data.get("end_date")
     if start and end and end < start:
         errors["end_date"] = [_("The end of the period is before its start.")]
@@ -195,3 +204,16 @@ def purchase_delete(*, user, purchase: PurchasedService) -> None:
     if not policy.may_record_for(user, purchase.purchaser_id):
         raise ValidationError({"purchaser": [_("You do not record purchases of this organisation.")]})
     purchase.delete()
+
+
+def refused_family_key(request, data: dict, exc: ValidationError, *, channel: str = "page") -> None:
+    """A purchase refused for its family key is logged as a refused attempt on that family
+    when the key names one (the answer is the same as for an unknown key)."""
+    from perhekeskus.access.services import access_refused
+
+    if FAMILY_KEY_UNKNOWN not in getattr(exc, "message_dict", {}).get("family_key", []):
+        return
+    key = (data.get("family_key") or "").strip().upper()
+    family_id = Family.objects.filter(key=key).values_list("pk", flat=True).first() if key else None
+    if family_id is not None:
+        access_refused(request=request, object_type="family", object_id=family_id, family_id=family_id, channel=channel)

@@ -230,6 +230,7 @@ def purchase_edit(request, pk: int | None = None):
             try:
                 saved = services.purchase_save(user=request.user, data=form.cleaned_data, purchase=purchase)
             except ValidationError as exc:
+                services.refused_family_key(request, form.cleaned_data, exc)
                 for field, field_messages in validation_error_payload(exc).items():
                     form.add_error(field if field in form.fields else None, field_messages)
             else:

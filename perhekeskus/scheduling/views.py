@@ -360,9 +360,8 @@ def _refused_family(request, form) -> None:
     if "family" in form.errors:
         from perhekeskus.access import frontdoor
 
-        raw = frontdoor.as_id(form.data.get("family"))
-        if raw is not None:
-            frontdoor.refuse(Caller.page(request), "family", raw)
+        if frontdoor.as_id(form.data.get("family")) is not None:
+            frontdoor.refuse_family(Caller.page(request), form.data.get("family"))
 
 
 def _submit(request, form, call) -> bool:
