@@ -353,8 +353,11 @@ def family_write_basis(user, family_id: int | None) -> str | None:
     relationship is never created by the person who wants it. The roles that reach
     every family by role (FAMILY_ROLES) may therefore book for a family they have no
     relationship with yet; the worker they book must still be theirs to book
-    (``can_book_for``). A worker books only for a family they already work with."""
-    return family_access_basis(user, family_id)
+    (``can_book_for``). A worker books only for a family they already work with. An
+    emergency access (break-glass) opens a family for reading only: a write under it
+    would turn a temporary exception into a lasting relationship."""
+    basis = family_access_basis(user, family_id)
+    return None if basis == BREAK_GLASS else basis
 
 
 # --- disclosure between services --------------------------------------------------------

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Family, Membership, Person
-from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, has_role
+from perhekeskus.people.roles import ADMINISTRATOR, has_role
 
 from . import policy, selectors, services
 from .forms import BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
-from .models import AccessEvent, Consent, DisclosureRule
+from .models import AccessEvent, BreakGlass, Consent, DisclosureRule
 
 REPORT_LIMIT = 2000
 
@@ -29,11 +29,16 @@ def _person_bases(user, family_ids: list[int]) -> list[str]:
     return [b for fid in family_ids if (b := policy.family_access_basis(user, fid))]
 
 
-def _family_or_404(request, pk: int, object_type: str = "family") -> tuple[Family, str]:
-    family = get_object_or_404(Family, pk=pk)
-    basis = policy.family_access_basis(request.user, family.pk)
+def _family_or_404(request, pk: int, object_type: str = "family", *, write: bool = False) -> tuple[Family, str]:
+    """The family and the basis the user reaches it on (for a write: may name it,
+    ``policy.family_write_basis``); 404, logged, for an unknown id too."""
+    family = Family.objects.filter(pk=pk).first()
+    basis_of = policy.family_write_basis if write else policy.family_access_basis
+    basis = basis_of(request.user, family.pk) if family else None
     if basis is None:
-        services.access_refused(request=request, object_type=object_type, object_id=pk, family_id=family.pk)
+        services.access_refused(
+            request=request, object_type=object_type, object_id=pk, family_id=family.pk if family else None
+        )
         raise Http404
     return family, basis
 
@@ -47,6 +52,7 @@ def family_access_report(request, pk: int):
     """Who has accessed a family's data and when, newest first; printable."""
     family, basis = _family_or_404(request, pk, "access_report")
     if not policy.may_see_access_report(request.user, basis):
+        services.access_refused(request=request, object_type="access_report", object_id=pk, family_id=family.pk)
         raise Http404
     events = list(selectors.family_access_events(family_id=family.pk)[:REPORT_LIMIT])
     services.access_log(
@@ -81,6 +87,9 @@ def person_access_report(request, pk: int):
         raise Http404
     basis = next((b for b in bases if policy.may_see_access_report(request.user, b)), None)
     if basis is None:
+        services.access_refused(
+            request=request, object_type="person_access_report", object_id=pk, family_id=family_ids[0]
+        )
         raise Http404
     events = list(selectors.person_access_events(person_id=person.pk, family_ids=family_ids)[:REPORT_LIMIT])
     services.access_log(
@@ -103,8 +112,9 @@ def person_access_report(request, pk: int):
 @login_required
 @require_POST
 def consent_new(request, pk: int):
-    family, basis = _family_or_404(request, pk, "consent")
+    family, basis = _family_or_404(request, pk, "consent", write=True)
     if not policy.may_record_consent(request.user, basis):
+        services.access_refused(request=request, object_type="consent", object_id=pk, family_id=family.pk)
         raise Http404
     members = list(family.memberships.select_related("person"))
     form = ConsentForm(request.POST, members=members)
@@ -215,7 +225,7 @@ def break_glass_open(request, pk: int):
 @login_required
 @require_GET
 def break_glass_reviews(request):
-    if not has_role(request.user, MANAGER, ADMINISTRATOR):
+    if not policy.may_review_break_glass(request.user):
         raise PermissionDenied
     show = request.GET.get("show", "open")
     grants = selectors.break_glass_for_review(user=request.user, reviewed=show == "reviewed")[:500]
@@ -225,10 +235,13 @@ def break_glass_reviews(request):
 @login_required
 @require_POST
 def break_glass_review(request, pk: int):
-    if not has_role(request.user, MANAGER, ADMINISTRATOR):
+    if not policy.may_review_break_glass(request.user):
+        services.access_refused(request=request, object_type="break_glass", object_id=pk)
         raise PermissionDenied
     grant = selectors.break_glass_for_review(user=request.user, reviewed=None).filter(pk=pk).first()
     if grant is None:
+        other = BreakGlass.objects.filter(pk=pk).values_list("family_id", flat=True).first()
+        services.access_refused(request=request, object_type="break_glass", object_id=pk, family_id=other)
         raise Http404
     form = ReviewForm(request.POST)
     if form.is_valid():

@@ -199,8 +199,12 @@ def help_answer(request):
 # --- the inbox ---------------------------------------------------------------------------------
 
 
-def _inbox_user(request):
+def _inbox_user(request, pk=None):
+    """The inbox is service guidance's: others are refused before any lookup; an attempt
+    on one contact is logged as refused (whether or not it exists)."""
     if not policy.may_use_inbox(request.user):
+        if pk is not None:
+            access_refused(request=request, object_type="contact", object_id=pk)
         raise PermissionDenied
 
 
@@ -279,7 +283,7 @@ def contact_new(request):
 @login_required
 @require_GET
 def contact_detail(request, pk: int):
-    _inbox_user(request)
+    _inbox_user(request, pk)
     contact = _contact_or_404(request, pk)
     _log(request, AccessEvent.Action.VIEW, "contact", [(contact.pk, contact.family_id)], _basis(request.user))
     return render(
@@ -299,7 +303,7 @@ def contact_detail(request, pk: int):
 
 
 def _contact_action(request, pk, action):
-    _inbox_user(request)
+    _inbox_user(request, pk)
     contact = _contact_or_404(request, pk)
     try:
         action(contact)
@@ -350,7 +354,7 @@ def contact_close(request, pk: int):
 @login_required
 @require_POST
 def contact_forward(request, pk: int):
-    _inbox_user(request)
+    _inbox_user(request, pk)
     contact = _contact_or_404(request, pk)
     try:
         data = _form_or_error(ForwardForm(request.POST))
@@ -397,7 +401,7 @@ def _need_from_form(form) -> dict:
 def contact_need(request, pk: int):
     """Turn a contact into a family's service need: find the family (a POST search, so
     no name stands in an address), then describe the need."""
-    _inbox_user(request)
+    _inbox_user(request, pk)
     contact = _contact_or_404(request, pk)
     families, family = [], None
     q = request.POST.get("q", "").strip()[:100]
@@ -667,6 +671,7 @@ def need_new(request, pk: int):
         access_refused(request=request, object_type="family", object_id=pk, family_id=family.pk if family else None)
         raise Http404
     if not policy.may_record_need(request.user):
+        access_refused(request=request, object_type="family", object_id=pk, family_id=family.pk)
         raise PermissionDenied
     form = NeedForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
@@ -725,6 +730,7 @@ def need_detail(request, pk: int):
 def need_allocate(request, pk: int):
     need = _need_or_404(request, pk)
     if not policy.may_allocate(request.user, need):
+        access_refused(request=request, object_type="service_need", object_id=pk, family_id=need.family_id)
         raise PermissionDenied
     try:
         d = _form_or_error(AllocateForm(request.POST, workers=_candidates(request, need)))
@@ -753,6 +759,7 @@ def need_allocate(request, pk: int):
 def need_close(request, pk: int):
     need = _need_or_404(request, pk)
     if not policy.may_close_need(request.user, need):
+        access_refused(request=request, object_type="service_need", object_id=pk, family_id=need.family_id)
         raise PermissionDenied
     form = NeedCloseForm(request.POST)
     try:

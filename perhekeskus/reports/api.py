@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from perhekeskus.access import policy
 from perhekeskus.access.api import AccessLoggedViewSetMixin
 from perhekeskus.access.models import AccessEvent
-from perhekeskus.access.services import access_log
+from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import int_param
 
 from . import selectors, services
@@ -207,6 +207,13 @@ class PurchasedServiceViewSet(AccessLoggedViewSetMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         if not policy.may_record_purchases(self.request.user):
+            if "pk" in self.kwargs:  # an attempt on one purchase is logged as refused
+                access_refused(
+                    request=self.request,
+                    object_type="purchase",
+                    object_id=self.kwargs["pk"],
+                    channel=AccessEvent.Channel.API,
+                )
             raise PermissionDenied(_("Purchased services are for managers, resource coordinators and administrators."))
         return selectors.purchase_list(self.request.user).order_by("-start_date", "-id")
 

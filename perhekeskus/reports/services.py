@@ -206,6 +206,11 @@ def purchase_delete(*, user, purchase: PurchasedService) -> None:
     purchase.delete()
 
 
+def key_refusal() -> ValidationError:
+    """The refusal of a family key, as the service gives it."""
+    return ValidationError({"family_key": [str(FAMILY_KEY_UNKNOWN)]})
+
+
 def refused_family_key(request, data: dict, exc: ValidationError, *, channel: str = "page") -> None:
     """A purchase refused for its family key is logged as a refused attempt on that family
     when the key names one (the answer is the same as for an unknown key)."""

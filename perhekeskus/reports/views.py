@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent
-from perhekeskus.access.services import access_log
+from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import validation_error_payload
 
 from . import exports, selectors, services
@@ -198,8 +198,14 @@ def rows(request):
 # --- purchased services ----------------------------------------------------------------
 
 
-def _require_purchases(request):
+def _require_purchases(request, pk=None):
+    """Purchases are managers', coordinators' and administrators': others are refused
+    before any lookup; an attempt on one purchase is logged as refused."""
     if not policy.may_record_purchases(request.user):
+        if pk is not None:
+            access_refused(request=request, object_type="purchase", object_id=pk)
+        elif request.method == "POST":  # a new purchase naming a family by its key
+            services.refused_family_key(request, request.POST, services.key_refusal())
         raise PermissionDenied
 
 
@@ -214,6 +220,7 @@ def purchase_list(request):
 def _purchase_for(request, pk: int) -> PurchasedService:
     purchase = selectors.purchase_list(request.user).filter(pk=pk).first()
     if purchase is None:
+        access_refused(request=request, object_type="purchase", object_id=pk)
         raise Http404
     return purchase
 
@@ -221,7 +228,7 @@ def _purchase_for(request, pk: int) -> PurchasedService:
 @login_required
 @require_http_methods(["GET", "POST"])
 def purchase_edit(request, pk: int | None = None):
-    _require_purchases(request)
+    _require_purchases(request, pk)
     purchase = _purchase_for(request, pk) if pk is not None else None
     initial = {"family_key": purchase.family.key} if purchase else {}
     if request.method == "POST":
@@ -254,7 +261,7 @@ def purchase_edit(request, pk: int | None = None):
 @login_required
 @require_POST
 def purchase_delete(request, pk: int):
-    _require_purchases(request)
+    _require_purchases(request, pk)
     purchase = _purchase_for(request, pk)
     try:
         services.purchase_delete(user=request.user, purchase=purchase)

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from perhekeskus.access import policy
+from perhekeskus.access import frontdoor, policy
 from perhekeskus.access.forms import ConsentForm
 from perhekeskus.access.frontdoor import Caller, NotFound
 from perhekeskus.api import validation_error_payload
@@ -358,8 +358,6 @@ def _refused_family(request, form) -> None:
     """A family id the form refused is logged as a refused attempt (the form says the
     same as for an unknown id and shows nothing of the family)."""
     if "family" in form.errors:
-        from perhekeskus.access import frontdoor
-
         if frontdoor.as_id(form.data.get("family")) is not None:
             frontdoor.refuse_family(Caller.page(request), form.data.get("family"))
 
@@ -384,6 +382,8 @@ def _submit(request, form, call) -> bool:
 def appointment_new(request):
     me = policy.own_worker(request.user)
     if not policy.is_coordinator(request.user) and me is None:
+        if request.method == "POST" and request.POST.get("family"):
+            frontdoor.refuse_family(Caller.page(request), request.POST["family"])
         raise PermissionDenied
     initial = {"location_kind": Appointment.LocationKind.CLIENT_HOME, "worker": me.pk if me else None}
     if request.method == "GET":

@@ -81,8 +81,9 @@ def test_insert_or_replace_cannot_rewrite_a_row_on_sqlite():
     event = _rows()[0]
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "INSERT OR REPLACE INTO access_accessevent (id, at, user_id, username, action, object_type, object_id, "
-            "family_id, basis, channel, path) VALUES (%s, %s, NULL, 'x', 'view', 'family', 1, NULL, 'forged', 'page', '')",
+            "INSERT OR REPLACE INTO access_accessevent (id, at, user_id, username, action, object_type, "
+            "object_id, family_id, basis, channel, path) "
+            "VALUES (%s, %s, NULL, 'x', 'view', 'family', 1, NULL, 'forged', 'page', '')",
             [event.pk, "2026-01-01 00:00:00"],
         )
     event.refresh_from_db()

@@ -43,13 +43,13 @@ CLIENT_DATA = {
     "api/families/{pk}/": ("get", "family", 404, True),
     "api/persons/{pk}/": ("get", "person", 404, True),
     "families/{pk}/needs/new/": ("get", "family", 404, True),
-    # the inbox is service guidance's: other roles are refused before any lookup
-    "intake/contacts/{pk}/": ("get", "contact", 403, False),
-    "intake/contacts/{pk}/claim/": ("post", "contact", 403, False),
-    "intake/contacts/{pk}/answer/": ("post", "contact", 403, False),
-    "intake/contacts/{pk}/close/": ("post", "contact", 403, False),
-    "intake/contacts/{pk}/forward/": ("post", "contact", 403, False),
-    "intake/contacts/{pk}/need/": ("get", "contact", 403, False),
+    # the inbox is service guidance's: other roles are refused before any lookup (logged)
+    "intake/contacts/{pk}/": ("get", "contact", 403, True),
+    "intake/contacts/{pk}/claim/": ("post", "contact", 403, True),
+    "intake/contacts/{pk}/answer/": ("post", "contact", 403, True),
+    "intake/contacts/{pk}/close/": ("post", "contact", 403, True),
+    "intake/contacts/{pk}/forward/": ("post", "contact", 403, True),
+    "intake/contacts/{pk}/need/": ("get", "contact", 403, True),
     "intake/notifications/{pk}/": ("get", "notification", 404, True),
     "intake/notifications/{pk}/urgency/": ("post", "notification", 404, True),
     "intake/notifications/{pk}/decision/": ("post", "notification", 404, True),
@@ -59,9 +59,9 @@ CLIENT_DATA = {
     "intake/needs/{pk}/close/": ("post", "service_need", 404, True),
     # purchased services are managers', coordinators' and administrators': others are
     # refused before any lookup (their own scope: tests/reports/test_purchases.py)
-    "reports/purchases/{pk}/": ("get", "purchase", 403, False),
-    "reports/purchases/{pk}/delete/": ("post", "purchase", 403, False),
-    "api/purchased-services/{pk}/": ("get", "purchase", 403, False),
+    "reports/purchases/{pk}/": ("get", "purchase", 403, True),
+    "reports/purchases/{pk}/delete/": ("post", "purchase", 403, True),
+    "api/purchased-services/{pk}/": ("get", "purchase", 403, True),
 }
 NOT_CLIENT_DATA = {
     "workers/{pk}/calendar/": ("get", "worker", 200),  # another worker's calendar: busy time only
