@@ -16,7 +16,7 @@ def current_worker(request):
         "nav": {
             "resource_view": policy.can_see_resource_view(user),
             "families": worker is not None or policy.may_search_families(user),
-            "book": worker is not None or policy.is_coordinator(user),
+            "book": policy.may_book(user),
             "break_glass": policy.may_break_glass(user),
             "reviews": policy.may_review_break_glass(user),
             "disclosure_rules": policy.may_edit_disclosure_rules(user),

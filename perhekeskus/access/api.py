@@ -3,7 +3,9 @@
 from django.http import Http404
 from rest_framework import viewsets
 
-from . import policy, selectors
+from perhekeskus.people.models import Family, Membership
+
+from . import frontdoor, policy, selectors
 from .models import AccessEvent
 from .serializers import FamilySerializer, PersonSerializer
 from .services import access_log, access_refused
@@ -18,6 +20,11 @@ class AccessLoggedViewSetMixin:
 
     def log_family_id(self, obj) -> int | None:
         raise NotImplementedError
+
+    def refused_family_id(self, lookup) -> int | None:
+        """The family an id refused here belongs to, for the family's access report
+        (None when the id names nothing or no family)."""
+        return None
 
     def _log(self, action, objects, *, basis: str | None = None) -> None:
         rows = [(obj.pk, fid) for obj in objects if (fid := self.log_family_id(obj)) is not None]
@@ -45,10 +52,12 @@ class AccessLoggedViewSetMixin:
         except Http404:
             # not visible to this user (or no such object): record the attempt
             lookup = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            pk = frontdoor.as_id(lookup)
             access_refused(
                 request=self.request,
                 object_type=self.log_object_type,
                 object_id=lookup,
+                family_id=self.refused_family_id(pk) if pk else None,
                 channel=AccessEvent.Channel.API,
             )
             raise
@@ -67,6 +76,9 @@ class FamilyViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def log_family_id(self, obj):
         return obj.pk
 
+    def refused_family_id(self, lookup):
+        return Family.objects.filter(pk=lookup).values_list("pk", flat=True).first()
+
     def get_queryset(self):
         return selectors.family_list(user=self.request.user)
 
@@ -83,6 +95,9 @@ class PersonViewSet(AccessLoggedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     def log_family_id(self, obj):
         families = list(obj.families.all())  # prefetched
         return families[0].pk if families else 0
+
+    def refused_family_id(self, lookup):
+        return Membership.objects.filter(person_id=lookup).values_list("family_id", flat=True).first()
 
     def get_queryset(self):
         return selectors.person_list(user=self.request.user)

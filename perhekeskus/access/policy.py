@@ -144,6 +144,12 @@ def can_book_for(user, worker: Worker) -> bool:
     return in_scope(user, *BOOKING_ROLES, NETWORK_COORDINATOR, **_where(worker))
 
 
+def may_book(user) -> bool:
+    """Whether the user books anyone's time at all (their own, or as a planning role):
+    the booking page and the menu's link. Whose time is ``can_book_for``."""
+    return own_worker(user) is not None or has_role(user, *BOOKING_ROLES, NETWORK_COORDINATOR)
+
+
 def can_see_worker_calendar(user, worker: Worker) -> bool:
     """Anyone who sees the resource view sees a worker's calendar; how much of each entry
     is the row's mode."""

@@ -381,7 +381,7 @@ def _submit(request, form, call) -> bool:
 @login_required
 def appointment_new(request):
     me = policy.own_worker(request.user)
-    if not policy.is_coordinator(request.user) and me is None:
+    if not policy.may_book(request.user):
         if request.method == "POST" and request.POST.get("family"):
             frontdoor.refuse_family(Caller.page(request), request.POST["family"])
         raise PermissionDenied
