@@ -728,6 +728,21 @@ def may_see_notifications(user) -> bool:
     return ids is None or bool(ids)
 
 
+def notification_family_basis(user, family_id: int | None) -> str | None:
+    """May the user name this family in a child welfare notification? Whoever may name it
+    in any write (``family_write_basis``), and the workers of the receiving
+    child-protection services (and of the services it discloses to automatically): they
+    must record and process a notification about any child (Child Welfare Act s. 25-26),
+    and a notification opens the family to no one (notifications are seen by service)."""
+    basis = family_write_basis(user, family_id)
+    if basis is not None:
+        return basis
+    ids = notification_service_ids(user)
+    if family_id is not None and (ids is None or ids):
+        return "service:child_protection"
+    return None
+
+
 def may_record_notification(user) -> bool:
     """Child protection records notifications received by phone or mail; service
     guidance forwards contacts to child protection."""

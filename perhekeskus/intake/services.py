@@ -81,8 +81,8 @@ def _require(actor, allowed) -> None:
         raise PermissionDenied
 
 
-def _require_family(actor, family: Family | None) -> None:
-    if actor is not None and family is not None and policy.family_write_basis(actor, family.pk) is None:
+def _require_family(actor, family: Family | None, rule=policy.family_write_basis) -> None:
+    if actor is not None and family is not None and rule(actor, family.pk) is None:
         raise ValidationError({"family": [frontdoor.FAMILY_UNKNOWN]}, code="unknown")
 
 
@@ -394,7 +394,7 @@ def notification_record(
     source_contact: Contact | None = None,
 ) -> ChildWelfareNotification:
     _require(actor, policy.may_record_notification)
-    _require_family(actor, family)
+    _require_family(actor, family, policy.notification_family_basis)
     errors: dict[str, list[str]] = {}
     if not service.receives_child_welfare_notifications:
         errors["service"] = [_("This service does not receive child welfare notifications.")]

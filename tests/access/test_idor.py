@@ -62,6 +62,8 @@ CLIENT_DATA = {
     "reports/purchases/{pk}/": ("get", "purchase", 403, True),
     "reports/purchases/{pk}/delete/": ("post", "purchase", 403, True),
     "api/purchased-services/{pk}/": ("get", "purchase", 403, True),
+    # an emergency access names its family: reviewed by managers only (refusal logged)
+    "emergency/reviews/{pk}/": ("post", "break_glass", 403, True),
 }
 NOT_CLIENT_DATA = {
     "workers/{pk}/calendar/": ("get", "worker", 200),  # another worker's calendar: busy time only
@@ -71,7 +73,6 @@ NOT_CLIENT_DATA = {
     "api/units/{pk}/": ("get", "unit", 200),
     "api/services/{pk}/": ("get", "service", 200),
     "api/work-types/{pk}/": ("get", "work_type", 200),
-    "emergency/reviews/{pk}/": ("post", "break_glass", 403),  # managers only
     "disclosure-rules/{pk}/": ("get", "disclosure_rule", 403),  # administrators only
     "api/reports/{pk}/": ("get", "report", 403),  # {pk} is a report's name; managers and coordinators only
 }
