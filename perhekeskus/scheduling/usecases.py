@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -220,16 +221,14 @@ def family_search_as(caller: Caller, q: str, *, limit: int) -> list[Family]:
     every word of ``q``; their listing logged (the search words are not: they travel in
     the request body, never in an address). Protected address fields blank."""
     qs = access_selectors.family_list(user=caller.user)
-    for word in q.split()[:5]:
+    for word in q.split()[:5]:  # every word, in the family's name or a member's
         qs = qs.filter(pk__in=Family.objects.filter(_name_q(word)).values("pk"))
     families = policy.mask_families(caller.user, qs.order_by("name", "id")[:limit])
     frontdoor.log(caller, A.LIST, "family", [(f.pk, f.pk) for f in families], policy.list_basis(caller.user))
     return families
 
 
-def _name_q(word: str):
-    from django.db.models import Q
-
+def _name_q(word: str) -> Q:
     return (
         Q(name__icontains=word)
         | Q(memberships__person__first_name__icontains=word)
@@ -352,9 +351,6 @@ def appointment_book_as(
     return created
 
 
-_UNCHANGED = object()
-
-
 def appointment_update_as(
     caller: Caller, pk, *, scope: str = "one", confirm_outside_shift: bool = False, **changes
 ) -> list[Appointment]:
@@ -464,12 +460,3 @@ def shift_delete_as(caller: Caller, shift) -> None:
     if not policy.may_change_shifts(caller.user, shift.worker):
         raise Forbidden
     services.shift_delete(shift=shift)
-
-
-__all__ = [
-    "Caller",
-    "Forbidden",
-    "NotFound",
-    "Section",
-    "register_family_section",
-]

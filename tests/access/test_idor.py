@@ -5,10 +5,8 @@ The URL patterns are found by walking the project's resolver, so a new id-taking
 endpoint fails this test until it is classified below."""
 
 import datetime as dt
-import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
@@ -21,6 +19,7 @@ from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling import services
 
 from ..factories import FamilyFactory, local, make_person, make_user, make_worker
+from .routes import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,20 +81,8 @@ BY_DESIGN = {"emergency/{pk}/open/"}
 
 
 def _routes():
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
-
-    routes = set()
-    for raw in walk(get_resolver().url_patterns):
-        if "format" in raw or "pk" not in raw or raw.startswith("admin/"):
-            continue
-        route = re.sub(r"\(\?P<pk>[^)]*\)|<int:pk>", "{pk}", raw).replace("^", "").replace("$", "")
-        routes.add(route)
-    return routes
+    """Routes that take an id ({pk}), the admin and format suffixes aside."""
+    return {r for r in routes() if "{pk}" in r and "format" not in r and not r.startswith("admin/")}
 
 
 def test_every_id_taking_route_is_classified():

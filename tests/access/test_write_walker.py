@@ -10,12 +10,10 @@ with the reason."""
 
 import datetime as dt
 import json
-import re
 
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -40,6 +38,7 @@ from ..factories import (
     make_user,
     make_worker,
 )
+from .routes import routes
 
 pytestmark = pytest.mark.django_db
 
@@ -221,19 +220,7 @@ ALLOWED_BY_RULE = {
 
 
 def _page_routes():
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
-
-    routes = set()
-    for raw in walk(get_resolver().url_patterns):
-        if raw.startswith(("admin/", "api/")):
-            continue
-        routes.add(re.sub(r"<(?:int|str|slug):(\w+)>", r"{\1}", raw).replace("{token}", "{token}"))
-    return {r.replace("{key}", "{key}") for r in routes}
+    return {r for r in routes() if not r.startswith(("admin/", "api/"))}
 
 
 def _api_writes():

@@ -38,13 +38,22 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page of a fresh context. Every journey also checks the Content-Security-Policy:
+    a script, style or handler the policy blocks (an inline one that came back) is a
+    console error, and any such error fails the test that caused it."""
     context = browser.new_context(
         viewport={"width": 1440, "height": 900}, locale="fi-FI", timezone_id="Europe/Helsinki"
     )
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    violations = []
+    pg.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield pg
     context.close()
+    assert violations == [], violations
 
 
 def login(page, base_url, username, password="salasana-testi-123"):
