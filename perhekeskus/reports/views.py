@@ -121,7 +121,7 @@ def report(request, key: str):
         return render(request, "reports/report.html", {"spec": spec, "form": form, "table": None}, status=400)
     f = form.filters()
     table = spec.run(request.user, f)
-    params = f.as_params()
+    params = _link_params(f, spec.groups)
     if request.GET.get("format") in ("csv", "xlsx"):
         return _export(request, table, name=key, title=spec.title, filters=params, object_type="family")
     shown = table.rows[: selectors.PAGE_ROWS]
@@ -147,6 +147,16 @@ def report(request, key: str):
     return render(request, "reports/report.html", context)
 
 
+def _link_params(f, groups) -> dict:
+    """The filters as the query of this page's own links (exports, paging): the grouping
+    only where the page offers a choice of it (the form refuses a group it does not
+    offer, so a link carrying one answered 400)."""
+    params = f.as_params()
+    if params.get("group") not in groups:
+        params.pop("group", None)
+    return params
+
+
 def _drill_params(params: dict, drill: dict) -> dict:
     out = dict(params)
     out.pop("group", None)
@@ -170,7 +180,7 @@ def rows(request):
     if not form.is_valid():
         return render(request, "reports/rows.html", {"form": form, "table": None}, status=400)
     f = form.filters()
-    params = f.as_params()
+    params = _link_params(f, ())
     if request.GET.get("format") in ("csv", "xlsx"):
         table, _total = selectors.drill_table(request.user, f)
         return _export(request, table, name="rows", title=_("Rows"), filters=params, object_type="appointment")
