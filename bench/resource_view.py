@@ -86,9 +86,7 @@ def server_cases(n: int) -> list[tuple[str, list[float], list[int]]]:
 
     from perhekeskus.people.models import Family
 
-    busy = list(
-        Family.objects.annotate(n=Count("appointments")).order_by("-n", "pk").values_list("pk", flat=True)[:n]
-    )
+    busy = list(Family.objects.annotate(n=Count("appointments")).order_by("-n", "pk").values_list("pk", flat=True)[:n])
     urls = [f"/families/{pk}/calendar/?show=all" for pk in busy]
     client.get(urls[0])
     times, queries = measure(client, urls, True)

@@ -315,3 +315,26 @@ def test_a_work_pair_outside_the_filter_still_counts_its_appointment_once(region
         ).exists()
     )
     assert row["appointments"] == b_rows.values("appointment_id").distinct().count()
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "finnish"),
+    [
+        ("hours", 27.58, "27,6"),  # was cut to 27,5
+        ("hours", 1436.67, "1\xa0436,7"),  # was 1 436,6
+        ("hours", 0.25, "0,3"),  # half up, not half to even
+        ("hours", -0.25, "-0,3"),
+        ("eur", 2.675, "2,68"),  # 2.675 is 2.67499... as a float; shown as written
+        ("int", 155548, "155\xa0548"),
+        ("pct", 99.95, "100,0"),
+    ],
+)
+def test_report_numbers_round_half_up_with_finnish_grouping(kind, value, finnish):
+    from django.utils import translation
+
+    from perhekeskus.reports.selectors import Column
+    from perhekeskus.reports.templatetags.report_cells import cell, grouped
+
+    with translation.override("fi"):
+        assert cell({"x": value}, Column("x", "x", kind)) == finnish
+        assert grouped(155548) == "155\xa0548"

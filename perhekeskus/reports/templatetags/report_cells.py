@@ -2,6 +2,7 @@
 Finnish and Swedish)."""
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
@@ -9,6 +10,19 @@ from django.utils import formats
 register = template.Library()
 
 DECIMALS = {"hours": 1, "eur": 2, "pct": 1, "num": 1, "int": 0}
+
+
+def rounded(value, digits: int) -> Decimal:
+    """A number rounded half away from zero to ``digits`` decimals (27.55 -> 27.6, -0.25
+    -> -0.3), as docs/metrics.md defines the shown precision. Django's number formatting
+    alone cuts the digits off (27.58 showed as 27,5)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def shown(value, digits: int) -> str:
+    """The number as a page shows it: rounded, with the language's decimal separator and
+    thousands grouping (1 436,7 in Finnish)."""
+    return formats.number_format(rounded(value, digits), digits, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -25,10 +39,18 @@ def cell(row: dict, column) -> str:
     if column.kind == "year":
         return str(value)
     if column.kind in DECIMALS and isinstance(value, int):
-        return formats.number_format(value, 0, use_l10n=True, force_grouping=True)
-    if column.kind in DECIMALS and isinstance(value, float):
-        return formats.number_format(value, DECIMALS[column.kind], use_l10n=True, force_grouping=True)
+        return shown(value, 0)
+    if column.kind in DECIMALS and isinstance(value, float | Decimal):
+        return shown(value, DECIMALS[column.kind])
     return str(value)
+
+
+@register.filter
+def grouped(value) -> str:
+    """A count with thousands grouping (155 548)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return shown(value, 0)
+    return "" if value is None else str(value)
 
 
 @register.filter
