@@ -412,9 +412,11 @@ def contact_need(request, pk: int):
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
     elif q:
-        families = policy.mask_families(
-            request.user,
-            access_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20],
+        families = access_selectors.with_members(
+            policy.mask_families(
+                request.user,
+                access_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20],
+            )
         )
         if families:
             _log(request, AccessEvent.Action.LIST, "family", [(f.pk, f.pk) for f in families], _basis(request.user))
@@ -699,15 +701,15 @@ def _candidates(request, need):
     )
 
 
-@login_required
-@require_GET
-def need_detail(request, pk: int):
-    need = _need_or_404(request, pk)
-    _log(request, AccessEvent.Action.VIEW, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+def _need_page(request, need, *, allocate_form=None, status=200):
+    """The need's page; after a refused allocation its form comes back as it was typed,
+    with the errors beside the fields (a warning to confirm keeps everything)."""
     may_allocate = need.status == ServiceNeed.Status.WAITING and policy.may_allocate(request.user, need)
     candidates = list(_candidates(request, need)[:200]) if may_allocate else []
     for w in candidates:
         w.caseload = selectors.caseload(w) if selectors.caseload_applies(w) else None
+    if may_allocate and allocate_form is None:
+        allocate_form = AllocateForm(workers=_candidates(request, need))
     return render(
         request,
         "intake/need_detail.html",
@@ -716,13 +718,22 @@ def need_detail(request, pk: int):
             "waiting_days": selectors.waiting_days(need),
             "events": need.events.select_related("actor"),
             "appointments": need.appointments.order_by("planned_start")[:60],
-            "allocate_form": AllocateForm(workers=_candidates(request, need)) if may_allocate else None,
+            "allocate_form": allocate_form if may_allocate else None,
             "candidates": candidates,
             "cap": settings.CHILD_PROTECTION_CASELOAD_CAP,
             "close_form": NeedCloseForm() if need.status != ServiceNeed.Status.CLOSED else None,
             "may_close": need.status != ServiceNeed.Status.CLOSED and policy.may_close_need(request.user, need),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def need_detail(request, pk: int):
+    need = _need_or_404(request, pk)
+    _log(request, AccessEvent.Action.VIEW, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+    return _need_page(request, need)
 
 
 @login_required
@@ -732,26 +743,30 @@ def need_allocate(request, pk: int):
     if not policy.may_allocate(request.user, need):
         access_refused(request=request, object_type="service_need", object_id=pk, family_id=need.family_id)
         raise PermissionDenied
-    try:
-        d = _form_or_error(AllocateForm(request.POST, workers=_candidates(request, need)))
-        appointments = services.service_need_allocate(
-            actor=request.user,
-            need=need,
-            worker=d["worker"],
-            first_start=d["first_start"],
-            weekdays=d["weekdays"],
-            confirm_outside_shift=d["confirm_outside_shift"],
-            confirm_caseload=d["confirm_caseload"],
-        )
-    except ValidationError as exc:
-        flash_errors(request, exc)
-    else:
-        _log(request, AccessEvent.Action.UPDATE, "service_need", [(need.pk, need.family_id)], _basis(request.user))
-        messages.success(
-            request,
-            _("Allocated to %(name)s: %(n)d visits booked.") % {"name": d["worker"].name, "n": len(appointments)},
-        )
-    return redirect("intake:need_detail", pk=need.pk)
+    form = AllocateForm(request.POST, workers=_candidates(request, need))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            appointments = services.service_need_allocate(
+                actor=request.user,
+                need=need,
+                worker=d["worker"],
+                first_start=d["first_start"],
+                weekdays=d["weekdays"],
+                confirm_outside_shift=d["confirm_outside_shift"],
+                confirm_caseload=d["confirm_caseload"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, AccessEvent.Action.UPDATE, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+            messages.success(
+                request,
+                _("Allocated to %(name)s: %(n)d visits booked.") % {"name": d["worker"].name, "n": len(appointments)},
+            )
+            return redirect("intake:need_detail", pk=need.pk)
+    _log(request, AccessEvent.Action.VIEW, "service_need", [(need.pk, need.family_id)], _basis(request.user))
+    return _need_page(request, need, allocate_form=form, status=400)
 
 
 @login_required

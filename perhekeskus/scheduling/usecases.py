@@ -223,7 +223,7 @@ def family_search_as(caller: Caller, q: str, *, limit: int) -> list[Family]:
     qs = access_selectors.family_list(user=caller.user)
     for word in q.split()[:5]:  # every word, in the family's name or a member's
         qs = qs.filter(pk__in=Family.objects.filter(_name_q(word)).values("pk"))
-    families = policy.mask_families(caller.user, qs.order_by("name", "id")[:limit])
+    families = access_selectors.with_members(policy.mask_families(caller.user, qs.order_by("name", "id")[:limit]))
     frontdoor.log(caller, A.LIST, "family", [(f.pk, f.pk) for f in families], policy.list_basis(caller.user))
     return families
 
@@ -241,8 +241,8 @@ def own_families_as(caller: Caller, *, limit: int = 300) -> list[Family]:
     me = policy.own_worker(caller.user)
     if me is None:
         return []
-    families = policy.mask_families(
-        caller.user, access_selectors.related_families(worker=me).order_by("name", "id")[:limit]
+    families = access_selectors.with_members(
+        policy.mask_families(caller.user, access_selectors.related_families(worker=me).order_by("name", "id")[:limit])
     )
     frontdoor.log(caller, A.LIST, "family", [(f.pk, f.pk) for f in families], "own_families")
     return families

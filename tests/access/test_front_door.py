@@ -319,3 +319,11 @@ def test_the_need_service_itself_refuses_a_closer_without_the_right(setting):
         intake_services.service_need_close(actor=setting["partner"].user, need=need, outcome="declined")
     need.refresh_from_db()
     assert need.status == ServiceNeed.Status.WAITING
+
+
+def test_families_of_one_name_can_be_told_apart_in_the_search(setting):
+    coordinator = make_user("koord", COORDINATOR)
+    twin = FamilyFactory(name="Perhe Salaperäinen", address="Toinen katu 5")
+    make_person(twin, first="Veeti", born=dt.date(2016, 3, 3))
+    html = _client_for(coordinator).post("/families/search/", {"q": "Salaperäinen"}).content.decode()
+    assert "Hanna 1985, Helmi 2018" in html and "Veeti 2016" in html

@@ -346,3 +346,28 @@ def test_pages_log_access_and_refuse_without_basis(client, region, guidance, cp_
     page = client.get(reverse("intake:notification_detail", args=[n.pk]))
     assert page.status_code == 200 and "Salainen" in page.content.decode()
     assert client.get(reverse("intake:contact_detail", args=[contact.pk])).status_code == 403
+
+
+def test_the_allocation_form_keeps_what_was_typed_through_the_shift_warning(
+    client, region, coordinator, family, family_worker
+):
+    """Booking outside shifts asks for confirmation; the form comes back with the worker,
+    the first visit and the weekdays as typed, so ticking the box and sending again books."""
+    need = services.service_need_record(
+        actor=coordinator, family=family, service=region["family_work"], work_type=region["work_type"],
+        source="phone", sessions_per_week=1, session_minutes=60, weeks=2,
+    )  # fmt: skip
+    client.force_login(coordinator)
+    first = (timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())).isoformat() + "T10:00"
+    data = {"worker": family_worker.pk, "first_start": first, "weekdays": [1]}
+    r = client.post(f"/intake/needs/{need.pk}/allocate/", data, HTTP_ACCEPT_LANGUAGE="en")
+    html = r.content.decode()
+    assert r.status_code == 400 and "Confirm to book outside the shift" in html
+    assert f'value="{first}"' in html  # the first visit as typed
+    assert f'<option value="{family_worker.pk}" selected>' in html
+    assert 'value="1" id="id_weekdays_0" checked' in html or 'id="id_weekdays_0" checked' in html
+    assert Appointment.objects.filter(family=family).count() == 0
+    r = client.post(f"/intake/needs/{need.pk}/allocate/", {**data, "confirm_outside_shift": "on"})
+    assert r.status_code == 302
+    need.refresh_from_db()
+    assert need.status == "allocated" and Appointment.objects.filter(family=family).count() == 2
