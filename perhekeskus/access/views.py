@@ -20,6 +20,7 @@ from perhekeskus.people.roles import ADMINISTRATOR, has_role
 from . import policy, selectors, services
 from .forms import BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
 from .models import AccessEvent, BreakGlass, Consent, DisclosureRule
+from .readable import readable
 
 REPORT_LIMIT = 2000
 
@@ -54,7 +55,7 @@ def family_access_report(request, pk: int):
     if not policy.may_see_access_report(request.user, basis):
         services.access_refused(request=request, object_type="access_report", object_id=pk, family_id=family.pk)
         raise Http404
-    events = list(selectors.family_access_events(family_id=family.pk)[:REPORT_LIMIT])
+    events = readable(selectors.family_access_events(family_id=family.pk)[:REPORT_LIMIT])
     services.access_log(
         request=request,
         action=AccessEvent.Action.VIEW,
@@ -91,7 +92,7 @@ def person_access_report(request, pk: int):
             request=request, object_type="person_access_report", object_id=pk, family_id=family_ids[0]
         )
         raise Http404
-    events = list(selectors.person_access_events(person_id=person.pk, family_ids=family_ids)[:REPORT_LIMIT])
+    events = readable(selectors.person_access_events(person_id=person.pk, family_ids=family_ids)[:REPORT_LIMIT])
     services.access_log(
         request=request,
         action=AccessEvent.Action.VIEW,

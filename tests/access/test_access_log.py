@@ -148,7 +148,9 @@ def test_the_family_access_report_lists_who_accessed(client, coordinator, worker
     )
     client.force_login(responsible)
     html = client.get(f"/families/{family.pk}/access-log/").content.decode()
-    assert "paivi" in html and "Katsoi" in html  # Finnish: viewed
+    # in words a family reads: the worker's name and unit, what was seen, on what grounds
+    assert "Päivi Perhetyöntekijä" in html and "Katsoi" in html  # Finnish: viewed
+    assert "käynti" in html and "appointment " not in html and "role:" not in html
     assert AccessEvent.objects.filter(object_type="access_report", family_id=family.pk).exists()
 
 

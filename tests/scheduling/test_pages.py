@@ -395,3 +395,15 @@ def test_editing_a_single_appointment_through_the_form(coord_client, worker, wor
     assert r.status_code == 302
     a.refresh_from_db()
     assert a.planned_start == local(2026, 9, 15, 11) and a.planned_end == local(2026, 9, 15, 12, 30)
+
+
+def test_the_history_says_in_words_what_changed(coord_client, worker, pair_worker, work_type):
+    a = services.appointment_book(
+        actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 15, 9), end=local(2026, 9, 15, 10),
+        confirm_outside_shift=True,
+    )  # fmt: skip
+    services.appointment_update(
+        actor=None, appointment=a, worker=pair_worker, start=local(2026, 9, 15, 11), confirm_outside_shift=True
+    )
+    html = coord_client.get(f"/appointments/{a.pk}/").content.decode()
+    assert "(aika, työntekijät)" in html and "planned_start" not in html and "(workers)" not in html
