@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "perhekeskus.access",
     "perhekeskus.intake",
     "perhekeskus.reports",
+    "perhekeskus.allocation",
     "axes",
     "mozilla_django_oidc",
     "perhekeskus.demo",
@@ -312,6 +313,10 @@ ICAL_DAYS_AHEAD = env.int("ICAL_DAYS_AHEAD", default=180)
 
 # --- Intake (docs/clocks.md) ----------------------------------------------------------
 # A child-protection social worker's caseload cap (Child Welfare Act s. 13 b).
+# Allocation (docs/allocation.md): time kept free before and after a home visit for
+# travel, and the detour of road distance over straight-line distance.
+ALLOCATION_TRAVEL_MINUTES = env.int("ALLOCATION_TRAVEL_MINUTES", default=20)
+TRAVEL_DETOUR_FACTOR = env.float("TRAVEL_DETOUR_FACTOR", default=1.35)
 CHILD_PROTECTION_CASELOAD_CAP = env.int("CHILD_PROTECTION_CASELOAD_CAP", default=30)
 # The public help button: submissions per client address per window (seconds), and the
 # largest request body accepted. Behind a proxy, set HELP_CLIENT_IP_HEADER (e.g.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from perhekeskus.access.api import FamilyViewSet, PersonViewSet
+from perhekeskus.allocation.api import NeedCandidatesViewSet
 from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import WorkerViewSet
@@ -32,6 +33,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("reports", ReportViewSet, basename="report")
 router.register("purchased-services", PurchasedServiceViewSet, basename="purchasedservice")
+router.register("service-needs", NeedCandidatesViewSet, basename="serviceneed")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),
@@ -43,6 +45,7 @@ urlpatterns = [
     path("", include("perhekeskus.access.urls")),
     path("", include("perhekeskus.intake.urls")),
     path("", include("perhekeskus.reports.urls")),
+    path("", include("perhekeskus.allocation.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

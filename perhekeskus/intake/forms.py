@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from perhekeskus.network.models import Organisation, Service
-from perhekeskus.people.models import Language, Person, Worker
+from perhekeskus.people.models import Competence, Language, Person, Worker
 from perhekeskus.scheduling.models import WorkType
 
 from .models import AgeGroup, AnswerBy, Channel, ChildWelfareNotification, Contact, NeedSource, ServiceNeed, Urgency
@@ -181,6 +181,9 @@ class NeedForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     language = forms.ModelChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
     home_visits = forms.BooleanField(label=_("Home visits"), required=False)
+    competence = forms.ModelChoiceField(
+        label=_("Competence or method needed"), queryset=Competence.objects.all(), required=False
+    )
     source = forms.ChoiceField(label=_("Source"), choices=NeedSource.choices, initial=NeedSource.WORKER)
 
     def __init__(self, *args, family=None, **kwargs):

@@ -273,6 +273,16 @@ class ServiceNeed(models.Model):
         Language, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("language")
     )
     home_visits = models.BooleanField(_("home visits"), default=False)
+    # the competence or method training the work needs (e.g. Nepsy-valmennus); allocation
+    # offers only workers who have it
+    competence = models.ForeignKey(
+        "people.Competence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("competence or method needed"),
+    )
     source = models.CharField(_("source"), max_length=20, choices=NeedSource.choices)
     source_contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     source_notification = models.ForeignKey(

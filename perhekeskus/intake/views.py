@@ -393,6 +393,7 @@ def _need_from_form(form) -> dict:
         "urgency": d["urgency"],
         "language": d["language"],
         "home_visits": d["home_visits"],
+        "competence": d.get("competence"),
     }
 
 

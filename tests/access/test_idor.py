@@ -56,6 +56,8 @@ CLIENT_DATA = {
     "intake/needs/{pk}/": ("get", "service_need", 404, True),
     "intake/needs/{pk}/allocate/": ("post", "service_need", 404, True),
     "intake/needs/{pk}/close/": ("post", "service_need", 404, True),
+    "intake/needs/{pk}/candidates/": ("get", "service_need", 404, True),
+    "api/service-needs/{pk}/candidates/": ("get", "service_need", 404, True),
     # purchased services are managers', coordinators' and administrators': others are
     # refused before any lookup (their own scope: tests/reports/test_purchases.py)
     "reports/purchases/{pk}/": ("get", "purchase", 403, True),

@@ -202,6 +202,7 @@ READ_ONLY = {
     "intake/notifications/{pk}/",
     "intake/needs/",
     "intake/needs/{pk}/",
+    "intake/needs/{pk}/candidates/",
     "intake/deadlines/",
     "reports/",
     "reports/rows/",

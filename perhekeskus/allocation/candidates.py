@@ -1,0 +1,287 @@
+"""Candidates for one service need: the workers who could take it, ranked, each with its
+score broken down and every failed hard condition named (docs/allocation.md).
+
+Hard conditions (a worker failing one is shown apart, with the reason): the worker's
+service provides the need's service; speaks the need's language; has the competence or
+method training the need asks for; the child-protection caseload cap (Child Welfare Act
+s. 13 b) is not passed; and at least one **slot pattern** fits: the need's weekly
+intensity (visits a week at one time of day) where every occurrence of the whole
+recurrence lies inside the worker's shifts, clear of their bookings and, for home visits,
+with travel time before and after. A partial fit (10 of 12 weeks) is shown as such, with
+the weeks it misses.
+
+Soft score (the ranking among those who pass): continuity (named for the family,
+earlier appointments with it), language beyond the need's, workload balance over the
+horizon, and the distance from the worker's base to the family's home.
+
+Reads only: shifts and participations of the horizon for every candidate in two queries,
+the rest in a fixed number more; nothing is written (booking is the booking service's,
+through intake's allocation).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from perhekeskus.access import policy
+from perhekeskus.intake import selectors as intake_selectors
+from perhekeskus.intake.models import ServiceNeed
+from perhekeskus.people.models import NamedWorker, Worker
+from perhekeskus.scheduling.models import Appointment, Participant, Shift
+from perhekeskus.scheduling.services import recurrence_intervals
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
+STEP = dt.timedelta(minutes=30)
+DAY_FROM, DAY_TO = dt.time(7, 0), dt.time(19, 0)
+
+
+@dataclass
+class Slot:
+    """A weekday-and-time pattern and how many of its occurrences fit."""
+
+    weekdays: tuple[int, ...]
+    time: dt.time
+    first_start: dt.datetime
+    fits: int
+    occurrences: int
+    missing: list[str] = field(default_factory=list)  # the weeks that do not fit, as dates
+
+    @property
+    def full(self) -> bool:
+        return self.fits == self.occurrences
+
+
+@dataclass
+class Candidate:
+    worker: Worker
+    failures: list[str]
+    score: float
+    reasons: list[tuple[str, float]]  # (why, points)
+    slots: list[Slot]
+    partial: Slot | None
+    caseload: int | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return not self.failures
+
+
+def _start_day(today: dt.date) -> dt.date:
+    """Allocation books from the next Monday: the coming week is usually planned."""
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    out: list[list[dt.datetime]] = []
+    for s, e in sorted(intervals):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+class _Calendar:
+    """One worker's shifts (merged) and busy times over the horizon, searchable."""
+
+    def __init__(self, shifts, busy):
+        self.shifts = _merged(shifts)
+        self.shift_starts = [s for s, _e in self.shifts]
+        self.busy = _merged(busy)
+        self.busy_starts = [s for s, _e in self.busy]
+
+    def covered(self, start: dt.datetime, end: dt.datetime) -> bool:
+        i = bisect.bisect_right(self.shift_starts, start) - 1
+        return i >= 0 and self.shifts[i][1] >= end
+
+    def clear(self, start: dt.datetime, end: dt.datetime) -> bool:
+        i = bisect.bisect_left(self.busy_starts, end)
+        return i == 0 or self.busy[i - 1][1] <= start
+
+    def fits(self, start: dt.datetime, end: dt.datetime, buffer: dt.timedelta) -> bool:
+        return self.covered(start, end) and self.clear(start - buffer, end + buffer)
+
+
+def _distance_km(a_lat, a_lon, b_lat, b_lon) -> float | None:
+    if None in (a_lat, a_lon, b_lat, b_lon):
+        return None
+    r = 6371.0
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(h)) * settings.TRAVEL_DETOUR_FACTOR
+
+
+def _grid(need: ServiceNeed, first_day: dt.date):
+    """Every (weekday, time) the need's visits could take, with all its occurrences over
+    the need's weeks (recurrence_intervals: Helsinki wall-clock time across DST); the
+    same for every worker, so computed once."""
+    minutes = dt.timedelta(minutes=need.session_minutes)
+    times = []
+    t = dt.datetime.combine(first_day, DAY_FROM)
+    while (t + minutes).time() <= DAY_TO and (t + minutes).date() == first_day:
+        times.append(t.time())
+        t += STEP
+    grid = {}
+    for weekday in WEEKDAYS:
+        day = first_day + dt.timedelta(days=weekday - 1)
+        for time in times:
+            start = dt.datetime.combine(day, time, tzinfo=HELSINKI)
+            occurrences = recurrence_intervals(
+                first_start=start, first_end=start + minutes, weekdays=[weekday], weeks=need.weeks
+            )
+            grid[(weekday, time)] = (start, [(i.start, i.end) for i in occurrences])
+    return times, grid
+
+
+def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, buffer: dt.timedelta, limit: int = 5):
+    """Slot patterns of the need's intensity (visits a week at one time of day): full fits
+    first, the earliest times; the best partial fit when none is full. Every occurrence of
+    the whole recurrence is checked."""
+    per_week, weeks = need.sessions_per_week, need.weeks
+    single = {}
+    for key, (start, occurrences) in grid.items():
+        ok = [calendar.fits(s, e, buffer) for s, e in occurrences]
+        single[key] = (ok, start, [timezone.localtime(s, HELSINKI).date() for s, _e in occurrences])
+    full: list[Slot] = []
+    best: Slot | None = None
+    for time in times:
+        ok_days = [d for d in WEEKDAYS if all(single[(d, time)][0])]
+        # spread the visits of a week: the first k weekdays that fit, at least a day apart
+        chosen: list[int] = []
+        for d in ok_days:
+            if not chosen or d - chosen[-1] >= (2 if per_week <= 2 else 1):
+                chosen.append(d)
+            if len(chosen) == per_week:
+                break
+        if len(chosen) == per_week:
+            start = single[(chosen[0], time)][1]
+            full.append(Slot(tuple(chosen), time, start, per_week * weeks, per_week * weeks))
+            if len(full) >= limit:
+                break
+            continue
+        # partial: the weekdays with the most fitting weeks
+        ranked = sorted(WEEKDAYS, key=lambda d: (-sum(single[(d, time)][0]), d))[:per_week]
+        fits = sum(sum(single[(d, time)][0]) for d in ranked)
+        if best is None or fits > best.fits:
+            missing = sorted(
+                {
+                    f"{date.day}.{date.month}."
+                    for d in ranked
+                    for ok, date in zip(single[(d, time)][0], single[(d, time)][2], strict=True)
+                    if not ok
+                }
+            )
+            best = Slot(tuple(sorted(ranked)), time, single[(min(ranked), time)][1], fits, per_week * weeks, missing)
+    return full, (None if full else best)
+
+
+def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list[Candidate]:
+    """The workers who could take the need, those who pass every hard condition first
+    (best score first), then the others with their failures."""
+    today = today or timezone.localdate()
+    first_day = _start_day(today)
+    horizon_end = first_day + dt.timedelta(weeks=need.weeks + 1)
+    lo = dt.datetime.combine(first_day, dt.time(0), tzinfo=HELSINKI)
+    hi = dt.datetime.combine(horizon_end, dt.time(0), tzinfo=HELSINKI)
+    pool = (
+        Worker.objects.filter(is_active=True)
+        .filter(Q(service=need.service) | Q(organisation_id=need.service.organisation_id))
+        .select_related("service", "unit", "organisation")
+        .prefetch_related("languages", "competences")
+        .order_by("last_name", "first_name", "pk")
+    )
+    pool = [w for w in pool if policy.can_book_for(user, w)]
+    ids = [w.pk for w in pool]
+    shifts: dict[int, list] = {i: [] for i in ids}
+    for worker_id, s, e in Shift.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo).values_list(
+        "worker_id", "start", "end"
+    ):
+        shifts[worker_id].append((s, e))
+    by_resource = {w.resource_id: w.pk for w in pool}
+    busy: dict[int, list] = {i: [] for i in ids}
+    for resource_id, s, e in Participant.objects.filter(
+        resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo
+    ).values_list("resource_id", "start", "end"):
+        busy[by_resource[resource_id]].append((s, e))
+    named = set(
+        NamedWorker.objects.filter(policy.naming_in_force(), family_id=need.family_id).values_list(
+            "worker_id", flat=True
+        )
+    )
+    earlier = dict(
+        Participant.objects.filter(appointment__family_id=need.family_id, resource_id__in=list(by_resource))
+        .exclude(appointment__status=Appointment.Status.CANCELLED)
+        .values("resource_id")
+        .annotate(n=Count("appointment", distinct=True))
+        .values_list("resource_id", "n")
+    )
+    family = need.family
+    buffer = dt.timedelta(minutes=settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
+    children = intake_selectors.family_children(need.family_id)
+    times, grid = _grid(need, first_day)
+    cap = settings.CHILD_PROTECTION_CASELOAD_CAP
+    out = []
+    for w in pool:
+        failures, reasons = [], []
+        if w.service_id != need.service_id:
+            failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
+        languages = {lang.pk for lang in w.languages.all()}
+        if need.language_id and need.language_id not in languages:
+            failures.append(_("no %(language)s") % {"language": need.language.name})
+        if need.competence_id and need.competence_id not in {c.pk for c in w.competences.all()}:
+            failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
+        caseload = None
+        if intake_selectors.caseload_applies(w):
+            carried = intake_selectors.caseload_children(w)
+            caseload = len(carried)
+            if len(carried | children) > cap:
+                failures.append(_("caseload %(n)d/%(cap)d") % {"n": caseload, "cap": cap})
+        calendar = _Calendar(shifts[w.pk], busy[w.pk])
+        full, partial = _patterns(need, calendar, times, grid, buffer)
+        if not full:
+            if partial is None or partial.fits == 0:
+                failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
+            else:
+                failures.append(
+                    _("%(fits)d of %(all)d visits fit; not %(dates)s")
+                    % {"fits": partial.fits, "all": partial.occurrences, "dates": ", ".join(partial.missing[:4])}
+                )
+        score = 0.0
+        if w.pk in named:
+            score += 30
+            reasons.append((_("named for the family"), 30))
+        if earlier.get(w.resource_id):
+            points = min(20, 5 * earlier[w.resource_id])
+            score += points
+            reasons.append((_("%(n)d earlier appointments with the family") % {"n": earlier[w.resource_id]}, points))
+        shift_h = sum((e - s).total_seconds() for s, e in calendar.shifts) / 3600
+        busy_h = sum((e - s).total_seconds() for s, e in calendar.busy) / 3600
+        if shift_h:
+            free_share = max(0.0, 1 - busy_h / shift_h)
+            points = round(20 * free_share, 1)
+            score += points
+            free = _("%(pct)d %% of the shifts free over the weeks") % {"pct": round(100 * free_share)}
+            reasons.append((free, points))
+        km = _distance_km(w.base_latitude, w.base_longitude, family.latitude, family.longitude)
+        if km is not None and need.home_visits:
+            points = round(max(0.0, 15 - km), 1)
+            score += points
+            reasons.append((_("%(km).1f km from the base") % {"km": km}, points))
+        if full:
+            points = 10.0
+            score += points
+            reasons.append((_("%(n)d slot patterns fit every week") % {"n": len(full)}, points))
+        out.append(Candidate(w, failures, round(score, 1), reasons, full, partial, caseload))
+    out.sort(key=lambda c: (not c.eligible, -c.score, c.worker.last_name, c.worker.pk))
+    return out

@@ -1,0 +1,207 @@
+"""Candidates for one service need, from rows made for the test: each hard condition
+fails alone and is named; every offered slot pattern fits every occurrence inside the
+shifts and clear of bookings (with travel time around home visits); continuity ranks
+first; choosing a pattern books the whole series; the API says the same."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from perhekeskus.access.models import AccessEvent
+from perhekeskus.allocation import candidates as engine
+from perhekeskus.intake.models import ServiceNeed
+from perhekeskus.intake.services import service_need_record
+from perhekeskus.network.models import Service
+from perhekeskus.people.models import Competence, Language, Person
+from perhekeskus.people.roles import COORDINATOR
+from perhekeskus.people.services import named_worker_assign
+from perhekeskus.scheduling import services
+from perhekeskus.scheduling.models import Appointment, Shift
+
+from ..factories import (
+    FamilyFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    UnitFactory,
+    WorkTypeFactory,
+    make_person,
+    make_user,
+    make_worker,
+)
+
+pytestmark = pytest.mark.django_db
+HELSINKI = timezone.get_current_timezone()
+
+
+def _monday():
+    return engine._start_day(timezone.localdate())
+
+
+def _shifts(worker, weeks, days=(0, 1, 2, 3, 4), hours=(8, 16)):
+    for w in weeks:
+        for d in days:
+            day = _monday() + dt.timedelta(days=7 * w + d)
+            Shift.objects.create(
+                worker=worker,
+                start=dt.datetime.combine(day, dt.time(hours[0]), tzinfo=HELSINKI),
+                end=dt.datetime.combine(day, dt.time(hours[1]), tzinfo=HELSINKI),
+            )
+
+
+@pytest.fixture
+def place(db):
+    org = OrganisationFactory(name="Hyvinvointialue")
+    service = ServiceFactory(organisation=org, name="Perhetyö")
+    other = ServiceFactory(organisation=org, name="Kotipalvelu")
+    unit = UnitFactory(organisation=org)
+    swedish, _ = Language.objects.get_or_create(code="sv", defaults={"name": "ruotsi"})
+    nepsy = Competence.objects.create(name="Nepsy-valmennus")
+    wt = WorkTypeFactory(service=service, name="Tehostettu perhetyö")
+    family = FamilyFactory(name="Perhe Ehdokas")
+    make_person(family, first="Ella")
+
+    def worker(name, service=service, sv=True, method=True):
+        w = make_worker(name, unit=unit, service=service)
+        if sv:
+            w.languages.add(swedish)
+        if method:
+            w.competences.add(nepsy)
+        return w
+
+    workers = {
+        "ok": worker("Olga Sopiva"),
+        "no_swedish": worker("Kalle Kieletön", sv=False),
+        "no_method": worker("Mikko Menetelmätön", method=False),
+        "other_service": worker("Kaija Kotipalvelu", service=other),
+        "short": worker("Liisa Lyhyt"),
+        "named": worker("Noora Nimetty"),
+    }
+    for key in ("ok", "no_swedish", "no_method", "other_service", "named"):
+        _shifts(workers[key], range(3))
+    _shifts(workers["short"], range(2))  # no shifts in the third week
+    named_worker_assign(actor=None, family=family, worker=workers["named"], role="family_partner")
+    need = service_need_record(
+        actor=None, family=family, service=service, work_type=wt, source="phone", sessions_per_week=1,
+        session_minutes=90, weeks=3, language=swedish, competence=nepsy, home_visits=True,
+    )  # fmt: skip
+    coordinator = make_user("koordinaattori", COORDINATOR)
+    return {
+        "need": need,
+        "workers": workers,
+        "coordinator": coordinator,
+        "wt": wt,
+        "family": family,
+        "service": service,
+    }
+
+
+def test_each_hard_condition_fails_alone_and_is_named(place):
+    found = {c.worker.pk: c for c in engine.candidates(place["need"], user=place["coordinator"])}
+    w = place["workers"]
+    assert found[w["ok"].pk].failures == []
+    assert found[w["no_swedish"].pk].failures == ["no ruotsi"]
+    assert found[w["no_method"].pk].failures == ["not trained in Nepsy-valmennus"]
+    assert found[w["other_service"].pk].failures == ["does not provide this service (Perhetyö)"]
+    short = found[w["short"].pk]
+    assert len(short.failures) == 1 and short.failures[0].startswith("2 of 3 visits fit; not ")
+    assert short.partial is not None and short.partial.fits == 2 and not short.slots
+
+
+def test_continuity_ranks_first_and_the_score_is_explained(place):
+    ranked = [c for c in engine.candidates(place["need"], user=place["coordinator"]) if c.eligible]
+    assert [c.worker for c in ranked][:2] == [place["workers"]["named"], place["workers"]["ok"]]
+    reasons = dict(ranked[0].reasons)
+    assert reasons["named for the family"] == 30
+    assert ranked[0].score == pytest.approx(sum(reasons.values()))
+    # those failing a condition come after every eligible one, never dropped
+    everyone = engine.candidates(place["need"], user=place["coordinator"])
+    assert len(everyone) == 6 and [c.eligible for c in everyone] == [True, True, False, False, False, False]
+
+
+def test_every_offered_pattern_fits_every_occurrence(place):
+    """Checked against the booking service's own rules: no occurrence outside the shifts,
+    none colliding with a booking (or inside the travel time around one)."""
+    ok = place["workers"]["ok"]
+    # a booking on the first Monday 10:00-11:00: 8:00 is still free (8:00-9:30 + 20 min
+    # travel), 9:00 and 10:30 are not (travel time), 11:30 is
+    monday = _monday()
+    services.appointment_book(
+        actor=None, worker=ok, work_type=place["wt"],
+        start=dt.datetime.combine(monday, dt.time(10), tzinfo=HELSINKI),
+        end=dt.datetime.combine(monday, dt.time(11), tzinfo=HELSINKI),
+    )  # fmt: skip
+    candidate = next(c for c in engine.candidates(place["need"], user=place["coordinator"]) if c.worker == ok)
+    assert candidate.slots
+    for slot in candidate.slots:
+        intervals = services.recurrence_intervals(
+            first_start=slot.first_start,
+            first_end=slot.first_start + dt.timedelta(minutes=90),
+            weekdays=list(slot.weekdays),
+            weeks=3,
+        )
+        assert len(intervals) == 3
+        assert services.intervals_outside_shifts(ok, intervals) == []
+        buffered = [
+            services.Interval(i.start - dt.timedelta(minutes=20), i.end + dt.timedelta(minutes=20)) for i in intervals
+        ]
+        assert services.find_conflicts(resource_ids=[ok.resource_id], intervals=buffered) == []
+    # 8:00-9:30 leaves the travel time before the 10:00 visit; 8:30-10:00 does not, so
+    # its pattern moves to Tuesday (without the travel time it would be Monday's)
+    days = {s.time: s.weekdays for s in candidate.slots}
+    assert days[dt.time(8, 0)] == (1,) and days[dt.time(8, 30)] == (2,)
+
+
+def test_choosing_a_pattern_books_the_whole_series(client, place):
+    client.force_login(place["coordinator"])
+    html = client.get(f"/intake/needs/{place['need'].pk}/candidates/").content.decode()
+    assert "Olga" in html and "ei kieltä: ruotsi" in html  # the failures are shown, in Finnish
+    candidate = next(c for c in engine.candidates(place["need"], user=place["coordinator"]) if c.eligible)
+    slot = candidate.slots[0]
+    r = client.post(
+        f"/intake/needs/{place['need'].pk}/allocate/",
+        {
+            "worker": candidate.worker.pk,
+            "first_start": timezone.localtime(slot.first_start).strftime("%Y-%m-%dT%H:%M"),
+            "weekdays": list(slot.weekdays),
+        },
+    )
+    assert r.status_code == 302
+    need = ServiceNeed.objects.get(pk=place["need"].pk)
+    assert need.status == "allocated" and need.worker == candidate.worker
+    booked = Appointment.objects.filter(family=place["family"]).order_by("planned_start")
+    assert booked.count() == 3 and all(a.location_kind == "client_home" for a in booked)
+
+
+def test_the_caseload_cap_is_a_named_condition(place, settings):
+    settings.CHILD_PROTECTION_CASELOAD_CAP = 0
+    cp = ServiceFactory(
+        organisation=place["service"].organisation, name="Lastensuojelu", level=Service.Level.SPECIALISED,
+        receives_child_welfare_notifications=True,
+    )  # fmt: skip
+    social = make_worker("Sanna Sosiaali", unit=UnitFactory(organisation=cp.organisation), service=cp,
+                         profession="social_worker")  # fmt: skip
+    _shifts(social, range(3))
+    need = service_need_record(
+        actor=None, family=place["family"], service=cp, work_type=WorkTypeFactory(service=cp), source="phone", weeks=3
+    )
+    found = next(c for c in engine.candidates(need, user=place["coordinator"]) if c.worker == social)
+    assert found.failures == ["caseload 0/0"]
+
+
+def test_the_api_gives_the_same_candidates_and_refuses_like_an_unknown_need(place):
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(place["coordinator"])
+    data = api.get(f"/api/service-needs/{place['need'].pk}/candidates/").json()
+    by_name = {row["name"]: row for row in data}
+    assert by_name["Olga Sopiva"]["eligible"] and by_name["Olga Sopiva"]["slots"]
+    assert by_name["Kalle Kieletön"]["failures"] == ["no ruotsi"]
+    assert data[0]["name"] == "Noora Nimetty"
+    stranger = make_user("vieras")
+    make_worker("Vilma Vieras", user=stranger)
+    api.force_authenticate(stranger)
+    assert api.get(f"/api/service-needs/{place['need'].pk}/candidates/").status_code == 404
+    assert api.get(f"/api/service-needs/{place['need'].pk + 99}/candidates/").status_code == 404
+    assert AccessEvent.objects.filter(username="vieras", basis="refused", object_type="service_need").count() == 2
+    assert Person.objects.filter(first_name="Ella").exists()
