@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,12 +37,14 @@ from perhekeskus.intake import selectors as intake_selectors
 from perhekeskus.intake.models import ServiceNeed
 from perhekeskus.people.models import NamedWorker, Worker
 from perhekeskus.scheduling.models import Appointment, Participant, Shift
+from perhekeskus.scheduling.selectors import Epoch
 from perhekeskus.scheduling.services import recurrence_intervals
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
 STEP = dt.timedelta(minutes=30)
 DAY_FROM, DAY_TO = dt.time(7, 0), dt.time(19, 0)
+OTHERS_SHOWN = 50  # workers of the organisation's other services listed with why not
 
 
 @dataclass
@@ -92,7 +94,8 @@ def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.d
 
 
 class _Calendar:
-    """One worker's shifts (merged) and busy times over the horizon, searchable."""
+    """One worker's shifts (merged) and busy times over the horizon, as epoch seconds,
+    searchable by binary search (thousands of checks a need: no datetimes here)."""
 
     def __init__(self, shifts, busy):
         self.shifts = _merged(shifts)
@@ -100,15 +103,15 @@ class _Calendar:
         self.busy = _merged(busy)
         self.busy_starts = [s for s, _e in self.busy]
 
-    def covered(self, start: dt.datetime, end: dt.datetime) -> bool:
+    def covered(self, start: float, end: float) -> bool:
         i = bisect.bisect_right(self.shift_starts, start) - 1
         return i >= 0 and self.shifts[i][1] >= end
 
-    def clear(self, start: dt.datetime, end: dt.datetime) -> bool:
+    def clear(self, start: float, end: float) -> bool:
         i = bisect.bisect_left(self.busy_starts, end)
         return i == 0 or self.busy[i - 1][1] <= start
 
-    def fits(self, start: dt.datetime, end: dt.datetime, buffer: dt.timedelta) -> bool:
+    def fits(self, start: float, end: float, buffer: float) -> bool:
         return self.covered(start, end) and self.clear(start - buffer, end + buffer)
 
 
@@ -140,50 +143,58 @@ def _grid(need: ServiceNeed, first_day: dt.date):
             occurrences = recurrence_intervals(
                 first_start=start, first_end=start + minutes, weekdays=[weekday], weeks=need.weeks
             )
-            grid[(weekday, time)] = (start, [(i.start, i.end) for i in occurrences])
+            grid[(weekday, time)] = (
+                start,
+                [(i.start.timestamp(), i.end.timestamp()) for i in occurrences],
+                [timezone.localtime(i.start, HELSINKI).date() for i in occurrences],
+            )
     return times, grid
 
 
-def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, buffer: dt.timedelta, limit: int = 5):
+def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, buffer: float, limit: int = 5):
     """Slot patterns of the need's intensity (visits a week at one time of day): full fits
     first, the earliest times; the best partial fit when none is full. Every occurrence of
-    the whole recurrence is checked."""
+    the whole recurrence is checked; the search stops at ``limit`` full patterns."""
     per_week, weeks = need.sessions_per_week, need.weeks
-    single = {}
-    for key, (start, occurrences) in grid.items():
-        ok = [calendar.fits(s, e, buffer) for s, e in occurrences]
-        single[key] = (ok, start, [timezone.localtime(s, HELSINKI).date() for s, _e in occurrences])
+
+    def fits_all(key) -> bool:
+        return all(calendar.fits(s, e, buffer) for s, e in grid[key][1])
+
     full: list[Slot] = []
-    best: Slot | None = None
     for time in times:
-        ok_days = [d for d in WEEKDAYS if all(single[(d, time)][0])]
         # spread the visits of a week: the first k weekdays that fit, at least a day apart
         chosen: list[int] = []
-        for d in ok_days:
-            if not chosen or d - chosen[-1] >= (2 if per_week <= 2 else 1):
+        for d in WEEKDAYS:
+            if chosen and d - chosen[-1] < (2 if per_week <= 2 else 1):
+                continue
+            if fits_all((d, time)):
                 chosen.append(d)
-            if len(chosen) == per_week:
-                break
+                if len(chosen) == per_week:
+                    break
         if len(chosen) == per_week:
-            start = single[(chosen[0], time)][1]
-            full.append(Slot(tuple(chosen), time, start, per_week * weeks, per_week * weeks))
+            full.append(Slot(tuple(chosen), time, grid[(chosen[0], time)][0], per_week * weeks, per_week * weeks))
             if len(full) >= limit:
                 break
-            continue
-        # partial: the weekdays with the most fitting weeks
-        ranked = sorted(WEEKDAYS, key=lambda d: (-sum(single[(d, time)][0]), d))[:per_week]
-        fits = sum(sum(single[(d, time)][0]) for d in ranked)
+    if full:
+        return full, None
+    # no full fit: the pattern whose weekdays fit the most weeks
+    best: Slot | None = None
+    for time in times:
+        ok = {d: [calendar.fits(s, e, buffer) for s, e in grid[(d, time)][1]] for d in WEEKDAYS}
+        ranked = sorted(WEEKDAYS, key=lambda d: (-sum(ok[d]), d))[:per_week]
+        fits = sum(sum(ok[d]) for d in ranked)
         if best is None or fits > best.fits:
             missing = sorted(
                 {
                     f"{date.day}.{date.month}."
                     for d in ranked
-                    for ok, date in zip(single[(d, time)][0], single[(d, time)][2], strict=True)
-                    if not ok
+                    for good, date in zip(ok[d], grid[(d, time)][2], strict=True)
+                    if not good
                 }
             )
-            best = Slot(tuple(sorted(ranked)), time, single[(min(ranked), time)][1], fits, per_week * weeks, missing)
-    return full, (None if full else best)
+            start = grid[(min(ranked), time)][0]
+            best = Slot(tuple(sorted(ranked)), time, start, fits, per_week * weeks, missing)
+    return [], best
 
 
 def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list[Candidate]:
@@ -194,25 +205,44 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
     horizon_end = first_day + dt.timedelta(weeks=need.weeks + 1)
     lo = dt.datetime.combine(first_day, dt.time(0), tzinfo=HELSINKI)
     hi = dt.datetime.combine(horizon_end, dt.time(0), tzinfo=HELSINKI)
-    pool = (
-        Worker.objects.filter(is_active=True)
-        .filter(Q(service=need.service) | Q(organisation_id=need.service.organisation_id))
-        .select_related("service", "unit", "organisation")
-        .prefetch_related("languages", "competences")
-        .order_by("last_name", "first_name", "pk")
+    # the workers of the service, and (to show why not) the first OTHERS_SHOWN others of
+    # its organisation
+    base = Worker.objects.filter(is_active=True).select_related("service", "unit", "organisation")
+    order = ("last_name", "first_name", "pk")
+    pool = list(base.filter(service=need.service).order_by(*order)) + list(
+        base.filter(organisation_id=need.service.organisation_id)
+        .exclude(service=need.service)
+        .order_by(*order)[:OTHERS_SHOWN]
     )
     pool = [w for w in pool if policy.can_book_for(user, w)]
-    ids = [w.pk for w in pool]
+    # only those who provide the service have their languages, training and weeks read:
+    # the others cannot take it whatever they are
+    ids = [w.pk for w in pool if w.service_id == need.service_id]
+    languages: dict[int, set] = {i: set() for i in ids}
+    for worker_id, language_id in Worker.languages.through.objects.filter(worker_id__in=ids).values_list(
+        "worker_id", "language_id"
+    ):
+        languages[worker_id].add(language_id)
+    competences: dict[int, set] = {i: set() for i in ids}
+    for worker_id, competence_id in Worker.competences.through.objects.filter(worker_id__in=ids).values_list(
+        "worker_id", "competence_id"
+    ):
+        competences[worker_id].add(competence_id)
+    # times as epoch seconds from the database: thousands of rows, no datetimes made
     shifts: dict[int, list] = {i: [] for i in ids}
-    for worker_id, s, e in Shift.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo).values_list(
-        "worker_id", "start", "end"
+    for worker_id, s, e in (
+        Shift.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo)
+        .annotate(s=Epoch("start"), e=Epoch("end"))
+        .values_list("worker_id", "s", "e")
     ):
         shifts[worker_id].append((s, e))
-    by_resource = {w.resource_id: w.pk for w in pool}
+    by_resource = {w.resource_id: w.pk for w in pool if w.pk in shifts}
     busy: dict[int, list] = {i: [] for i in ids}
-    for resource_id, s, e in Participant.objects.filter(
-        resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo
-    ).values_list("resource_id", "start", "end"):
+    for resource_id, s, e in (
+        Participant.objects.filter(resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo)
+        .annotate(s=Epoch("start"), e=Epoch("end"))
+        .values_list("resource_id", "s", "e")
+    ):
         busy[by_resource[resource_id]].append((s, e))
     named = set(
         NamedWorker.objects.filter(policy.naming_in_force(), family_id=need.family_id).values_list(
@@ -227,36 +257,39 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
         .values_list("resource_id", "n")
     )
     family = need.family
-    buffer = dt.timedelta(minutes=settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
+    buffer = 60.0 * (settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
     children = intake_selectors.family_children(need.family_id)
     times, grid = _grid(need, first_day)
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
     out = []
     for w in pool:
         failures, reasons = [], []
-        if w.service_id != need.service_id:
-            failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
-        languages = {lang.pk for lang in w.languages.all()}
-        if need.language_id and need.language_id not in languages:
-            failures.append(_("no %(language)s") % {"language": need.language.name})
-        if need.competence_id and need.competence_id not in {c.pk for c in w.competences.all()}:
-            failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
+        provides = w.service_id == need.service_id
         caseload = None
-        if intake_selectors.caseload_applies(w):
-            carried = intake_selectors.caseload_children(w)
-            caseload = len(carried)
-            if len(carried | children) > cap:
-                failures.append(_("caseload %(n)d/%(cap)d") % {"n": caseload, "cap": cap})
-        calendar = _Calendar(shifts[w.pk], busy[w.pk])
-        full, partial = _patterns(need, calendar, times, grid, buffer)
-        if not full:
-            if partial is None or partial.fits == 0:
-                failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
-            else:
-                failures.append(
-                    _("%(fits)d of %(all)d visits fit; not %(dates)s")
-                    % {"fits": partial.fits, "all": partial.occurrences, "dates": ", ".join(partial.missing[:4])}
-                )
+        full, partial = [], None
+        calendar = _Calendar(shifts.get(w.pk, []), busy.get(w.pk, []))
+        if not provides:
+            failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
+        else:
+            if need.language_id and need.language_id not in languages[w.pk]:
+                failures.append(_("no %(language)s") % {"language": need.language.name})
+            if need.competence_id and need.competence_id not in competences[w.pk]:
+                failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
+            full, partial = _patterns(need, calendar, times, grid, buffer)
+            if not full:
+                if partial is None or partial.fits == 0:
+                    failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
+                else:
+                    failures.append(
+                        _("%(fits)d of %(all)d visits fit; not %(dates)s")
+                        % {"fits": partial.fits, "all": partial.occurrences, "dates": ", ".join(partial.missing[:4])}
+                    )
+            # the caseload (one query a worker) only for those who could otherwise take it
+            if not failures and intake_selectors.caseload_applies(w):
+                carried = intake_selectors.caseload_children(w)
+                caseload = len(carried)
+                if len(carried | children) > cap:
+                    failures.append(_("caseload %(n)d/%(cap)d") % {"n": caseload, "cap": cap})
         score = 0.0
         if w.pk in named:
             score += 30
@@ -265,8 +298,8 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
             points = min(20, 5 * earlier[w.resource_id])
             score += points
             reasons.append((_("%(n)d earlier appointments with the family") % {"n": earlier[w.resource_id]}, points))
-        shift_h = sum((e - s).total_seconds() for s, e in calendar.shifts) / 3600
-        busy_h = sum((e - s).total_seconds() for s, e in calendar.busy) / 3600
+        shift_h = sum(e - s for s, e in calendar.shifts) / 3600
+        busy_h = sum(e - s for s, e in calendar.busy) / 3600
         if shift_h:
             free_share = max(0.0, 1 - busy_h / shift_h)
             points = round(20 * free_share, 1)
