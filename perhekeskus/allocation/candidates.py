@@ -7,7 +7,8 @@ method training the need asks for; the child-protection caseload cap (Child Welf
 s. 13 b) is not passed; and at least one **slot pattern** fits: the need's weekly
 intensity (visits a week at one time of day) where every occurrence of the whole
 recurrence lies inside the worker's shifts, clear of their bookings and, for home visits,
-with travel time before and after. A partial fit (10 of 12 weeks) is shown as such, with
+with travel time before and after (checked on a free-time bitmap per worker and day,
+conservatively: see ``_Calendar``). A partial fit (10 of 12 weeks) is shown as such, with
 the weeks it misses.
 
 Soft score (the ranking among those who pass): continuity (named for the family,
@@ -38,12 +39,12 @@ from perhekeskus.intake.models import ServiceNeed
 from perhekeskus.people.models import NamedWorker, Worker
 from perhekeskus.scheduling.models import Appointment, Participant, Shift
 from perhekeskus.scheduling.selectors import Epoch
-from perhekeskus.scheduling.services import recurrence_intervals
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
 STEP = dt.timedelta(minutes=30)
 DAY_FROM, DAY_TO = dt.time(7, 0), dt.time(19, 0)
+SLOTS = 48  # half hours of a day
 OTHERS_SHOWN = 50  # workers of the organisation's other services listed with why not
 
 
@@ -94,25 +95,38 @@ def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.d
 
 
 class _Calendar:
-    """One worker's shifts (merged) and busy times over the horizon, as epoch seconds,
-    searchable by binary search (thousands of checks a need: no datetimes here)."""
+    """One worker's free time over the horizon as a bitmap a day: bit k of a day is set
+    when its k-th half hour (local wall-clock time) lies wholly inside a shift and clear
+    of every booking widened by the travel time. Conservative: a booking that touches a
+    half hour takes all of it, so nothing offered can collide (the booking service checks
+    the exact times again). A pattern's fit over the weeks is then one AND a week."""
 
-    def __init__(self, shifts, busy):
-        self.shifts = _merged(shifts)
-        self.shift_starts = [s for s, _e in self.shifts]
-        self.busy = _merged(busy)
-        self.busy_starts = [s for s, _e in self.busy]
+    def __init__(self, shifts, busy, days: list[list[float]], buffer: float):
+        self.free = [0] * len(days)
+        starts = [b[0] for b in days]
+        last = len(days) - 1
 
-    def covered(self, start: float, end: float) -> bool:
-        i = bisect.bisect_right(self.shift_starts, start) - 1
-        return i >= 0 and self.shifts[i][1] >= end
+        def day_range(s, e):
+            return range(max(0, bisect.bisect_right(starts, s) - 1), min(last, bisect.bisect_left(starts, e) - 1) + 1)
 
-    def clear(self, start: float, end: float) -> bool:
-        i = bisect.bisect_left(self.busy_starts, end)
-        return i == 0 or self.busy[i - 1][1] <= start
+        for s, e in _merged(shifts):
+            for d in day_range(s, e):
+                b = days[d]
+                lo, hi = bisect.bisect_left(b, s), bisect.bisect_right(b, e) - 1
+                if hi > lo:
+                    self.free[d] |= ((1 << hi) - 1) ^ ((1 << lo) - 1)
+        for s, e in busy:
+            s, e = s - buffer, e + buffer
+            for d in day_range(s, e):
+                b = days[d]
+                lo, hi = max(0, bisect.bisect_right(b, s) - 1), min(SLOTS, bisect.bisect_left(b, e))
+                if hi > lo:
+                    self.free[d] &= ~(((1 << hi) - 1) ^ ((1 << lo) - 1))
+        self.booked_seconds = sum(e - s for s, e in _merged(busy))
+        self.shift_seconds = sum(e - s for s, e in _merged(shifts))
 
-    def fits(self, start: float, end: float, buffer: float) -> bool:
-        return self.covered(start, end) and self.clear(start - buffer, end + buffer)
+    def fits(self, days: list[int], mask: int) -> list[bool]:
+        return [(self.free[d] & mask) == mask for d in days]
 
 
 def _distance_km(a_lat, a_lon, b_lat, b_lon) -> float | None:
@@ -125,40 +139,56 @@ def _distance_km(a_lat, a_lon, b_lat, b_lon) -> float | None:
     return 2 * r * math.asin(math.sqrt(h)) * settings.TRAVEL_DETOUR_FACTOR
 
 
+def _days(first_day: dt.date, count: int) -> list[list[float]]:
+    """For each day of the horizon, the epoch seconds of its half-hour boundaries in local
+    wall-clock time (00:00, 00:30, ... 24:00), kept increasing across a DST night."""
+    out = []
+    for i in range(count):
+        day = first_day + dt.timedelta(days=i)
+        bounds = [
+            dt.datetime.combine(day, dt.time(k // 2, 30 * (k % 2)), tzinfo=HELSINKI).timestamp() for k in range(SLOTS)
+        ]
+        bounds.append(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=HELSINKI).timestamp())
+        for k in range(1, len(bounds)):
+            bounds[k] = max(bounds[k], bounds[k - 1])
+        out.append(bounds)
+    return out
+
+
 def _grid(need: ServiceNeed, first_day: dt.date):
-    """Every (weekday, time) the need's visits could take, with all its occurrences over
-    the need's weeks (recurrence_intervals: Helsinki wall-clock time across DST); the
-    same for every worker, so computed once."""
-    minutes = dt.timedelta(minutes=need.session_minutes)
+    """Every (weekday, time) the need's visits could take: its first start, the day
+    indices of its occurrences over the need's weeks with their dates, and the mask of
+    the half hours a visit takes. The same for every worker, so computed once."""
+    minutes = need.session_minutes
+    span = -(-minutes // 30)  # half hours a visit takes, rounded up
     times = []
     t = dt.datetime.combine(first_day, DAY_FROM)
-    while (t + minutes).time() <= DAY_TO and (t + minutes).date() == first_day:
+    while (t + dt.timedelta(minutes=minutes)).time() <= DAY_TO and (
+        t + dt.timedelta(minutes=minutes)
+    ).date() == first_day:
         times.append(t.time())
         t += STEP
     grid = {}
     for weekday in WEEKDAYS:
-        day = first_day + dt.timedelta(days=weekday - 1)
         for time in times:
-            start = dt.datetime.combine(day, time, tzinfo=HELSINKI)
-            occurrences = recurrence_intervals(
-                first_start=start, first_end=start + minutes, weekdays=[weekday], weeks=need.weeks
-            )
-            grid[(weekday, time)] = (
-                start,
-                [(i.start.timestamp(), i.end.timestamp()) for i in occurrences],
-                [timezone.localtime(i.start, HELSINKI).date() for i in occurrences],
-            )
+            k0 = (time.hour * 60 + time.minute) // 30
+            mask = ((1 << (k0 + span)) - 1) ^ ((1 << k0) - 1)
+            days = [weekday - 1 + 7 * w for w in range(need.weeks)]
+            dates = [first_day + dt.timedelta(days=d) for d in days]
+            start = dt.datetime.combine(dates[0], time, tzinfo=HELSINKI)
+            grid[(weekday, time)] = (start, days, dates, mask)
     return times, grid
 
 
-def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, buffer: float, limit: int = 5):
+def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 5):
     """Slot patterns of the need's intensity (visits a week at one time of day): full fits
     first, the earliest times; the best partial fit when none is full. Every occurrence of
     the whole recurrence is checked; the search stops at ``limit`` full patterns."""
     per_week, weeks = need.sessions_per_week, need.weeks
 
     def fits_all(key) -> bool:
-        return all(calendar.fits(s, e, buffer) for s, e in grid[key][1])
+        _start, days, _dates, mask = grid[key]
+        return all(calendar.fits(days, mask))
 
     full: list[Slot] = []
     for time in times:
@@ -180,7 +210,7 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, buffer: float
     # no full fit: the pattern whose weekdays fit the most weeks
     best: Slot | None = None
     for time in times:
-        ok = {d: [calendar.fits(s, e, buffer) for s, e in grid[(d, time)][1]] for d in WEEKDAYS}
+        ok = {d: calendar.fits(grid[(d, time)][1], grid[(d, time)][3]) for d in WEEKDAYS}
         ranked = sorted(WEEKDAYS, key=lambda d: (-sum(ok[d]), d))[:per_week]
         fits = sum(sum(ok[d]) for d in ranked)
         if best is None or fits > best.fits:
@@ -260,6 +290,7 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
     buffer = 60.0 * (settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
     children = intake_selectors.family_children(need.family_id)
     times, grid = _grid(need, first_day)
+    days = _days(first_day, 7 * need.weeks)
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
     out = []
     for w in pool:
@@ -267,7 +298,7 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
         provides = w.service_id == need.service_id
         caseload = None
         full, partial = [], None
-        calendar = _Calendar(shifts.get(w.pk, []), busy.get(w.pk, []))
+        calendar = _Calendar(shifts.get(w.pk, []), busy.get(w.pk, []), days, buffer) if provides else None
         if not provides:
             failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
         else:
@@ -275,7 +306,7 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
                 failures.append(_("no %(language)s") % {"language": need.language.name})
             if need.competence_id and need.competence_id not in competences[w.pk]:
                 failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
-            full, partial = _patterns(need, calendar, times, grid, buffer)
+            full, partial = _patterns(need, calendar, times, grid)
             if not full:
                 if partial is None or partial.fits == 0:
                     failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
@@ -298,8 +329,8 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
             points = min(20, 5 * earlier[w.resource_id])
             score += points
             reasons.append((_("%(n)d earlier appointments with the family") % {"n": earlier[w.resource_id]}, points))
-        shift_h = sum(e - s for s, e in calendar.shifts) / 3600
-        busy_h = sum(e - s for s, e in calendar.busy) / 3600
+        shift_h = calendar.shift_seconds / 3600 if calendar else 0
+        busy_h = calendar.booked_seconds / 3600 if calendar else 0
         if shift_h:
             free_share = max(0.0, 1 - busy_h / shift_h)
             points = round(20 * free_share, 1)
