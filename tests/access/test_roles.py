@@ -118,7 +118,7 @@ def test_a_persons_access_report(client, worker, worker_user, work_type, family)
     named_worker_assign(actor=None, family=family, worker=named, role="responsible_worker")
     client.force_login(named.user)
     html = client.get(f"/persons/{person.pk}/access-log/").content.decode()
-    assert "paivi" in html and "Aino" in html
+    assert "Päivi Perhetyöntekijä" in html and "Aino" in html  # the worker by name, not username
     assert AccessEvent.objects.filter(object_type="person_access_report", object_id=person.pk).exists()
 
 
