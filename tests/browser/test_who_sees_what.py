@@ -72,5 +72,9 @@ def test_relationship_decides_whether_a_worker_opens_the_family(page, live_serve
     page.goto(f"{live_server.url}/families/{family.pk}/access-log/")
     rows = page.locator("table.list tbody tr")
     texts = [rows.nth(i).inner_text() for i in range(rows.count())]
-    assert any("vieras" in t and f"family {family.pk}" in t and "appointment" in t for t in texts), texts
-    assert any("vieras" in t and "refused" in t for t in texts), texts
+    # in words a family reads: who by name, what was seen, on what grounds (no ids, codes)
+    assert any(
+        "Veera Vieras" in t and "perheen tiedot" in t and "käynti tai tapaaminen perheen kanssa" in t for t in texts
+    ), texts
+    assert any("Veera Vieras" in t and "estetty: ei oikeutta nähdä" in t for t in texts), texts
+    assert not any(f"family {family.pk}" in t or "refused" in t for t in texts), texts
