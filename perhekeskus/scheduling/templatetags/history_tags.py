@@ -27,8 +27,12 @@ FIELDS = {
 
 @register.filter
 def changed_fields(changes) -> str:
+    """In the order of FIELDS (time first), whatever order the database kept the keys in
+    (PostgreSQL's jsonb orders them by length)."""
+    changes = changes or {}
+    keys = [k for k in FIELDS if k in changes] + sorted(k for k in changes if k not in FIELDS)
     labels = []
-    for key in changes or {}:
+    for key in keys:
         label = str(FIELDS.get(key, key))
         if label not in labels:
             labels.append(label)
