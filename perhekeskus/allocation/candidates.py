@@ -214,14 +214,10 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
         ranked = sorted(WEEKDAYS, key=lambda d: (-sum(ok[d]), d))[:per_week]
         fits = sum(sum(ok[d]) for d in ranked)
         if best is None or fits > best.fits:
-            missing = sorted(
-                {
-                    f"{date.day}.{date.month}."
-                    for d in ranked
-                    for good, date in zip(ok[d], grid[(d, time)][2], strict=True)
-                    if not good
-                }
+            missed = sorted(
+                {date for d in ranked for good, date in zip(ok[d], grid[(d, time)][2], strict=True) if not good}
             )
+            missing = [f"{date.day}.{date.month}." for date in missed]  # in date order
             start = grid[(min(ranked), time)][0]
             best = Slot(tuple(sorted(ranked)), time, start, fits, per_week * weeks, missing)
     return [], best
