@@ -1,13 +1,12 @@
 """Allocation in the API: the candidates for one service need (the same use case as the
 page)."""
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from perhekeskus.access.frontdoor import Caller, NotFound
+from perhekeskus.access.frontdoor import Caller
 
 from . import usecases
 
@@ -51,8 +50,5 @@ class NeedCandidatesViewSet(viewsets.ViewSet):
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])
     def candidates(self, request, pk=None):
-        try:
-            _need, found = usecases.need_candidates_as(Caller.api(request), pk)
-        except NotFound:
-            raise Http404 from None
+        _need, found = usecases.need_candidates_as(Caller.api(request), pk)
         return Response(CandidateSerializer(found[:100], many=True).data)

@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from perhekeskus.access.frontdoor import Caller, NotFound
+from perhekeskus.access.frontdoor import Caller
 
 from . import usecases
 
@@ -16,10 +15,7 @@ from . import usecases
 def need_candidates(request, pk: int):
     """The workers who could take a need: ranked, each with its score and slot patterns,
     and apart, those who fail a hard condition with the reason."""
-    try:
-        need, found = usecases.need_candidates_as(Caller.page(request), pk)
-    except NotFound:
-        raise Http404 from None
+    need, found = usecases.need_candidates_as(Caller.page(request), pk)
     return render(
         request,
         "allocation/candidates.html",

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,7 +15,7 @@ from rest_framework.response import Response
 
 from perhekeskus.access import policy
 from perhekeskus.access.api import AccessLoggedViewSetMixin
-from perhekeskus.access.frontdoor import Caller, NotFound
+from perhekeskus.access.frontdoor import Caller
 from perhekeskus.api import datetime_param, int_param
 
 from . import selectors, usecases
@@ -133,10 +132,8 @@ class AppointmentViewSet(
     def get_object(self):
         if self.action != "retrieve":
             return super().get_object()
-        try:  # the same basis the pages record
-            obj, _basis, _edit, _address = usecases.appointment_view_as(Caller.api(self.request), self.kwargs["pk"])
-        except NotFound:
-            raise Http404 from None
+        # the same use case, and so the same basis in the log, as the page
+        obj, _basis, _edit, _address = usecases.appointment_view_as(Caller.api(self.request), self.kwargs["pk"])
         return obj
 
     def _out(self, appointments, code=status.HTTP_200_OK):

@@ -1,5 +1,6 @@
 """Calendar pages. Thin adapters over the use cases (``usecases.py``): parse input, call
-the use case, render. ``NotFound`` is a 404, ``Forbidden`` a 403."""
+the use case, render. A use case's ``NotFound`` is a 404 and ``Forbidden`` a 403
+(``access.middleware.FrontDoorErrorsMiddleware``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from perhekeskus.access import frontdoor, policy
 from perhekeskus.access.forms import ConsentForm
-from perhekeskus.access.frontdoor import Caller, NotFound
+from perhekeskus.access.frontdoor import Caller
 from perhekeskus.api import validation_error_payload
 from perhekeskus.flash import flash_errors
 from perhekeskus.people.models import Worker
@@ -102,12 +103,9 @@ def _rows_context(request, form, frame, offset: int, ids: list[int] | None = Non
         has_more = len(workers) > chunk
         workers = workers[:chunk]
     start, end = selectors.local_day_bounds(frame.first_day, frame.days)
-    try:
-        rows, modes, own_ids = usecases.resource_rows_as(
-            Caller.page(request), workers=workers, start=start, end=end, days=frame.days
-        )
-    except usecases.Forbidden:
-        raise PermissionDenied from None
+    rows, modes, own_ids = usecases.resource_rows_as(
+        Caller.page(request), workers=workers, start=start, end=end, days=frame.days
+    )
     can_book = any(m == policy.FULL for m in modes.values())
     params = request.GET.copy()
     params["offset"] = offset + chunk
@@ -206,12 +204,9 @@ def worker_calendar(request, pk: int):
     else:
         first, days, step = day, 28, dt.timedelta(days=28)
     start, end = selectors.local_day_bounds(first, days)
-    try:  # the day and list views show client names and addresses
-        row, is_own = usecases.worker_calendar_as(
-            Caller.page(request), worker, start=start, end=end, shows_clients=view in ("day", "list")
-        )
-    except NotFound:
-        raise Http404 from None
+    row, is_own = usecases.worker_calendar_as(  # the day and list views show client names and addresses
+        Caller.page(request), worker, start=start, end=end, shows_clients=view in ("day", "list")
+    )
     by_day: dict[dt.date, list] = {first + dt.timedelta(days=i): [] for i in range(days)}
     for entry in row.entries:
         by_day.setdefault(timezone.localtime(entry.start, HELSINKI).date(), []).append(entry)
@@ -264,10 +259,7 @@ def family_calendar(request, pk: int):
     """The family's page (``usecases.family_page_as``)."""
     show = request.GET.get("show", "upcoming")
     show = show if show in ("past", "all") else "upcoming"
-    try:
-        page = usecases.family_page_as(Caller.page(request), pk, show=show)
-    except NotFound:
-        raise Http404 from None
+    page = usecases.family_page_as(Caller.page(request), pk, show=show)
     return render(
         request,
         "scheduling/family_calendar.html",
@@ -324,10 +316,7 @@ def family_list(request):
 def family_persons(request):
     """The persons field of the booking form for the chosen family: only a family the
     user may name in a booking."""
-    try:
-        family = usecases.family_for_booking_as(Caller.page(request), request.GET.get("family", ""))
-    except NotFound:
-        raise Http404 from None
+    family = usecases.family_for_booking_as(Caller.page(request), request.GET.get("family", ""))
     if family is None:
         return HttpResponse("")
     form = AppointmentForm(initial={"family": family.pk}, user=request.user)
@@ -432,10 +421,7 @@ def appointment_new(request):
 @login_required
 @require_GET
 def appointment_detail(request, pk: int):
-    try:
-        appointment, _basis, can_edit, show_address = usecases.appointment_view_as(Caller.page(request), pk)
-    except NotFound:
-        raise Http404 from None
+    appointment, _basis, can_edit, show_address = usecases.appointment_view_as(Caller.page(request), pk)
     primary, pair = selectors.appointment_workers(appointment)
     return render(
         request,
@@ -458,10 +444,7 @@ def appointment_detail(request, pk: int):
 @login_required
 def appointment_edit(request, pk: int):
     caller = Caller.page(request)
-    try:
-        appointment, may_see_address = usecases.appointment_for_edit_as(caller, pk)
-    except NotFound:
-        raise Http404 from None
+    appointment, may_see_address = usecases.appointment_for_edit_as(caller, pk)
     primary, pair = selectors.appointment_workers(appointment)
     if appointment.status != Appointment.Status.PLANNED:
         messages.error(request, _("Only planned appointments can be changed."))
@@ -525,7 +508,7 @@ def appointment_realise(request, pk: int):
     caller = Caller.page(request)
     try:
         if not form.is_valid():
-            usecases.appointment_for_edit_as(caller, pk)  # refuse (404) before saying anything of it
+            usecases.appointment_editable_as(caller, pk)  # refuse (404) before saying anything of it
             messages.error(request, _("Check the times."))
             return _back(request, pk)
         d = form.cleaned_data
@@ -533,8 +516,6 @@ def appointment_realise(request, pk: int):
             caller, pk, day=d.get("actual_date"), start_time=d.get("actual_start"), end_time=d.get("actual_end")
         )
         messages.success(request, _("Marked realised."))
-    except NotFound:
-        raise Http404 from None
     except ValidationError as exc:
         flash_errors(request, exc)
     return _back(request, pk)
@@ -547,7 +528,7 @@ def appointment_cancel(request, pk: int):
     caller = Caller.page(request)
     try:
         if not form.is_valid():
-            usecases.appointment_for_edit_as(caller, pk)
+            usecases.appointment_editable_as(caller, pk)
             messages.error(request, _("Choose a cancellation reason."))
             return _back(request, pk)
         usecases.appointment_cancel_as(
@@ -558,8 +539,6 @@ def appointment_cancel(request, pk: int):
             cancelled_by=form.cleaned_data.get("cancelled_by") or None,
         )
         messages.success(request, _("Appointment cancelled."))
-    except NotFound:
-        raise Http404 from None
     except ValidationError as exc:
         flash_errors(request, exc)
     return _back(request, pk)
@@ -569,10 +548,7 @@ def appointment_cancel(request, pk: int):
 @require_POST
 def appointment_move(request, pk: int):
     """Drag and drop on the resource view: JSON in, JSON out."""
-    try:
-        usecases.require_mover(Caller.page(request), pk)
-    except usecases.Forbidden:
-        raise PermissionDenied from None
+    usecases.require_mover(Caller.page(request), pk)
     try:
         body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):
@@ -595,8 +571,6 @@ def appointment_move(request, pk: int):
         )
     except usecases.Forbidden as exc:
         return JsonResponse({"errors": {"worker": [str(exc) or _("You may not book this worker.")]}}, status=403)
-    except NotFound:
-        raise Http404 from None
     except services.OutsideShift as exc:
         return JsonResponse({"confirm": validation_error_payload(exc)}, status=409)
     except ValidationError as exc:
