@@ -133,7 +133,8 @@ class Row:
     free_hours: float
 
 
-def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping or touching intervals joined, in order."""
     merged: list[list[float]] = []
     for s, e in sorted(intervals):
         if merged and s <= merged[-1][1]:
@@ -158,8 +159,8 @@ def capacity(shifts, booked, lo, hi) -> tuple[float, float, float]:
 
     Free hours are shift time not covered by active bookings (docs/metrics.md). Booked
     hours count all active bookings in the period, in or out of shifts."""
-    shift_spans = _merge(_clip(shifts, lo, hi))
-    booked_spans = _merge(_clip(booked, lo, hi))
+    shift_spans = merge_intervals(_clip(shifts, lo, hi))
+    booked_spans = merge_intervals(_clip(booked, lo, hi))
     busy_in_shift = []
     for bs, be in booked_spans:
         busy_in_shift.extend(_clip(shift_spans, bs, be))
@@ -357,16 +358,17 @@ def appointment_list(
     )
 
 
-def appointment_get(*, pk: int) -> Appointment:
-    return (
-        Appointment.objects.select_related("work_type__service", "family", "created_by")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.select_related("resource__worker__unit")),
-            "persons",
-            "changes__changed_by",
-        )
-        .get(pk=pk)
+def appointment_detail_qs() -> QuerySet[Appointment]:
+    """Appointments with everything their page shows (and the policy reads)."""
+    return Appointment.objects.select_related("work_type__service", "family", "created_by").prefetch_related(
+        Prefetch("participants", queryset=Participant.objects.select_related("resource__worker__unit")),
+        "persons",
+        "changes__changed_by",
     )
+
+
+def appointment_get(*, pk: int) -> Appointment:
+    return appointment_detail_qs().get(pk=pk)
 
 
 def appointment_workers(appointment: Appointment) -> tuple[Worker | None, Worker | None]:

@@ -24,7 +24,7 @@ from perhekeskus.access.frontdoor import Caller, Forbidden, NotFound
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.people.models import Family, Worker
 
-from . import selectors, services
+from . import selectors, services, wallclock
 from .models import Appointment, WorkClass
 from .timeline import HELSINKI
 
@@ -251,37 +251,44 @@ def own_families_as(caller: Caller, *, limit: int = 300) -> list[Family]:
 # --- one appointment ----------------------------------------------------------------------
 
 
-def _load(pk) -> Appointment | None:
+def _load(pk, *, detail: bool = False) -> Appointment | None:
+    """The appointment with what the policy reads (participants and their workers,
+    persons, work type); ``detail`` adds what its page shows, loaded once."""
     pk = frontdoor.as_id(pk)
     if pk is None:
         return None
-    return selectors.appointment_list().filter(pk=pk).first()
+    qs = selectors.appointment_detail_qs() if detail else selectors.appointment_list()
+    return qs.filter(pk=pk).first()
 
 
 def appointment_view_as(caller: Caller, pk) -> tuple[Appointment, str, bool, bool]:
     """One appointment: (appointment, basis, whether the caller may change it, whether
     they see its address). NotFound (logged) when they may not open it."""
-    appointment = _load(pk)
+    appointment = _load(pk, detail=True)
     basis, can_edit = policy.appointment_access(caller.user, appointment) if appointment else (None, False)
     if basis is None:
         raise frontdoor.refuse(caller, "appointment", pk, appointment.family_id if appointment else None)
-    appointment = selectors.appointment_get(pk=appointment.pk)
     _log_appointments(caller, A.VIEW, [appointment], basis=basis)
     show_address = policy.may_see_address(caller.user, appointment.family, appointment=appointment)
     return appointment, basis, can_edit, show_address
 
 
-def _editable(caller: Caller, pk) -> Appointment:
-    appointment = _load(pk)
+def _editable(caller: Caller, pk, *, detail: bool = False) -> Appointment:
+    appointment = _load(pk, detail=detail)
     if appointment is None or not policy.can_edit_appointment(caller.user, appointment):
         raise frontdoor.refuse(caller, "appointment", pk, appointment.family_id if appointment else None)
     return appointment
 
 
+def appointment_editable_as(caller: Caller, pk) -> Appointment:
+    """An appointment the caller may change, or NotFound (logged); nothing of it shown."""
+    return _editable(caller, pk)
+
+
 def appointment_for_edit_as(caller: Caller, pk) -> tuple[Appointment, bool]:
     """An appointment the caller may change, for the edit form: (appointment, whether the
     caller sees its address). Logged as viewed."""
-    appointment = selectors.appointment_get(pk=_editable(caller, pk).pk)
+    appointment = _editable(caller, pk, detail=True)
     _log_appointments(caller, A.VIEW, [appointment])
     return appointment, policy.may_see_address(caller.user, appointment.family, appointment=appointment)
 
@@ -409,8 +416,7 @@ def appointment_move_as(
     return moved
 
 
-def appointment_realise_as(caller: Caller, pk, *, actual_start=None, actual_end=None) -> Appointment:
-    appointment = _editable(caller, pk)
+def _realise(caller: Caller, appointment: Appointment, actual_start, actual_end) -> Appointment:
     done = services.appointment_realise(
         actor=caller.user, appointment=appointment, actual_start=actual_start, actual_end=actual_end
     )
@@ -418,18 +424,21 @@ def appointment_realise_as(caller: Caller, pk, *, actual_start=None, actual_end=
     return done
 
 
+def appointment_realise_as(caller: Caller, pk, *, actual_start=None, actual_end=None) -> Appointment:
+    return _realise(caller, _editable(caller, pk), actual_start, actual_end)
+
+
 def appointment_realise_local_as(caller: Caller, pk, *, day=None, start_time=None, end_time=None) -> Appointment:
     """Realise with times typed on a page: the local date (default: the planned one) and
-    wall-clock times."""
-    from .forms import local_datetime
-
+    wall-clock times (``wallclock.combine``: a time the clocks skip or pass twice is
+    refused)."""
     appointment = _editable(caller, pk)
     day = day or timezone.localtime(appointment.planned_start, HELSINKI).date()
-    start = local_datetime(day, start_time) if start_time else None
-    end = local_datetime(day, end_time) if end_time else None
+    start = wallclock.combine(day, start_time) if start_time else None
+    end = wallclock.combine(day, end_time) if end_time else None
     if start and end is None:
         end = start + (appointment.planned_end - appointment.planned_start)
-    return appointment_realise_as(caller, appointment.pk, actual_start=start, actual_end=end)
+    return _realise(caller, appointment, start, end)
 
 
 def appointment_cancel_as(caller: Caller, pk, *, reason: str, text: str = "", cancelled_by=None) -> Appointment:
