@@ -148,9 +148,3 @@ def persons_to_write(caller: Caller, family: Family | None, person_ids: Sequence
     if len(members) != len(set(ids)):
         raise ValidationError({field: [PERSON_UNKNOWN]}, code="unknown")
     return [members[i] for i in dict.fromkeys(ids)]
-
-
-def person_to_write(caller: Caller, family: Family | None, person_id, *, field: str = "person"):
-    if person_id in (None, ""):
-        return None
-    return persons_to_write(caller, family, [person_id], field=field)[0]

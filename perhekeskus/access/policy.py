@@ -176,9 +176,11 @@ def _participants(appointment) -> list:
 
 
 def _primary_worker(appointment) -> Worker | None:
+    """The appointment's worker: from its participants' resources (prefetched by the
+    selectors; one query otherwise)."""
     for p in _participants(appointment):
         if p.role == PRIMARY:
-            return Worker.objects.filter(resource_id=p.resource_id).only("organisation_id", "unit_id").first()
+            return getattr(p.resource, "worker", None)
     return None
 
 
@@ -903,8 +905,3 @@ def report_basis(user) -> str:
     """The basis recorded in the access log for what a report shows: the role it is seen by."""
     roles = roles_of(user)
     return next((f"report:{r}" for r in REPORT_ROLES if r in roles), "report")
-
-
-def may_administer(user) -> bool:
-    """Django admin: administrators (it shows no client data: perhekeskus/admin.py)."""
-    return has_role(user, ADMINISTRATOR)

@@ -38,7 +38,7 @@ from perhekeskus.intake import selectors as intake_selectors
 from perhekeskus.intake.models import ServiceNeed
 from perhekeskus.people.models import NamedWorker, Worker
 from perhekeskus.scheduling.models import Appointment, Participant, Shift
-from perhekeskus.scheduling.selectors import Epoch
+from perhekeskus.scheduling.selectors import Epoch, merge_intervals
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
@@ -84,16 +84,6 @@ def _start_day(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def _merged(intervals: list[tuple[dt.datetime, dt.datetime]]) -> list[tuple[dt.datetime, dt.datetime]]:
-    out: list[list[dt.datetime]] = []
-    for s, e in sorted(intervals):
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return [(s, e) for s, e in out]
-
-
 class _Calendar:
     """One worker's free time over the horizon as a bitmap a day: bit k of a day is set
     when its k-th half hour (local wall-clock time) lies wholly inside a shift and clear
@@ -102,6 +92,9 @@ class _Calendar:
     the exact times again). A pattern's fit over the weeks is then one AND a week."""
 
     def __init__(self, shifts, busy, days: list[list[float]], buffer: float):
+        shifts, busy = merge_intervals(shifts), merge_intervals(busy)
+        self.shift_seconds = sum(e - s for s, e in shifts)
+        self.booked_seconds = sum(e - s for s, e in busy)
         self.free = [0] * len(days)
         starts = [b[0] for b in days]
         last = len(days) - 1
@@ -109,7 +102,7 @@ class _Calendar:
         def day_range(s, e):
             return range(max(0, bisect.bisect_right(starts, s) - 1), min(last, bisect.bisect_left(starts, e) - 1) + 1)
 
-        for s, e in _merged(shifts):
+        for s, e in shifts:
             for d in day_range(s, e):
                 b = days[d]
                 lo, hi = bisect.bisect_left(b, s), bisect.bisect_right(b, e) - 1
@@ -122,8 +115,6 @@ class _Calendar:
                 lo, hi = max(0, bisect.bisect_right(b, s) - 1), min(SLOTS, bisect.bisect_left(b, e))
                 if hi > lo:
                     self.free[d] &= ~(((1 << hi) - 1) ^ ((1 << lo) - 1))
-        self.booked_seconds = sum(e - s for s, e in _merged(busy))
-        self.shift_seconds = sum(e - s for s, e in _merged(shifts))
 
     def fits(self, days: list[int], mask: int) -> list[bool]:
         return [(self.free[d] & mask) == mask for d in days]
