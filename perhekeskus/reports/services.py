@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from perhekeskus.access import policy
+from perhekeskus.access.services import access_refused
 from perhekeskus.people.models import Family, Person
 from perhekeskus.scheduling.models import Appointment, Participant
 from perhekeskus.scheduling.selectors import HELSINKI, Epoch
@@ -206,19 +207,16 @@ def purchase_delete(*, user, purchase: PurchasedService) -> None:
     purchase.delete()
 
 
-def key_refusal() -> ValidationError:
-    """The refusal of a family key, as the service gives it."""
-    return ValidationError({"family_key": [str(FAMILY_KEY_UNKNOWN)]})
-
-
-def refused_family_key(request, data: dict, exc: ValidationError, *, channel: str = "page") -> None:
-    """A purchase refused for its family key is logged as a refused attempt on that family
-    when the key names one (the answer is the same as for an unknown key)."""
-    from perhekeskus.access.services import access_refused
-
-    if FAMILY_KEY_UNKNOWN not in getattr(exc, "message_dict", {}).get("family_key", []):
-        return
-    key = (data.get("family_key") or "").strip().upper()
+def log_refused_key(request, key: str | None, *, channel: str = "page") -> None:
+    """Log a refused attempt on the family a key names, when it names one (the answer
+    was the same as for an unknown key)."""
+    key = (key or "").strip().upper()
     family_id = Family.objects.filter(key=key).values_list("pk", flat=True).first() if key else None
     if family_id is not None:
         access_refused(request=request, object_type="family", object_id=family_id, family_id=family_id, channel=channel)
+
+
+def refused_family_key(request, data: dict, exc: ValidationError, *, channel: str = "page") -> None:
+    """A purchase refused for its family key is logged as a refused attempt on that family."""
+    if FAMILY_KEY_UNKNOWN in getattr(exc, "message_dict", {}).get("family_key", []):
+        log_refused_key(request, data.get("family_key"), channel=channel)

@@ -215,7 +215,7 @@ def _require_purchases(request, pk=None):
         if pk is not None:
             access_refused(request=request, object_type="purchase", object_id=pk)
         elif request.method == "POST":  # a new purchase naming a family by its key
-            services.refused_family_key(request, request.POST, services.key_refusal())
+            services.log_refused_key(request, request.POST.get("family_key"))
         raise PermissionDenied
 
 
