@@ -23,6 +23,8 @@ def current_worker(request):
             "inbox": policy.may_use_inbox(user),
             "notifications": policy.may_see_notifications(user),
             "queue": policy.may_see_queue(user),
+            "proposals": policy.may_propose_queue(user),
+            "absences": policy.may_change_shifts(user),
             "deadlines": policy.may_see_dashboard(user),
             "reports": policy.may_see_reports(user),
         },

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "perhekeskus.intake",
     "perhekeskus.reports",
     "perhekeskus.allocation",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "mozilla_django_oidc",
     "perhekeskus.demo",
@@ -273,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CancellationReasonEnum": "perhekeskus.scheduling.models.CancellationReason",
         "CancelledByEnum": "perhekeskus.scheduling.models.CancelledBy",
+        "ProposalStatusEnum": "perhekeskus.allocation.models.Proposal.Status",
+        "AbsenceReasonEnum": "perhekeskus.scheduling.models.Absence.Reason",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -316,6 +320,14 @@ ICAL_DAYS_AHEAD = env.int("ICAL_DAYS_AHEAD", default=180)
 # Allocation (docs/allocation.md): time kept free before and after a home visit for
 # travel, and the detour of road distance over straight-line distance.
 ALLOCATION_TRAVEL_MINUTES = env.int("ALLOCATION_TRAVEL_MINUTES", default=20)
+# CP-SAT search workers for a queue proposal: deterministic for a seed, a time limit and
+# this number (docs/allocation.md)
+ALLOCATION_SOLVER_WORKERS = env.int("ALLOCATION_SOLVER_WORKERS", default=1)
+ALLOCATION_SOLVER_SECONDS = env.int("ALLOCATION_SOLVER_SECONDS", default=10)
+# Background tasks (queue proposals): django-tasks with its database backend needs no
+# extra service; `manage.py db_worker` runs them (make run starts one). Tests and a
+# single-process setup may use "django_tasks.backends.immediate.ImmediateBackend".
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 TRAVEL_DETOUR_FACTOR = env.float("TRAVEL_DETOUR_FACTOR", default=1.35)
 CHILD_PROTECTION_CASELOAD_CAP = env.int("CHILD_PROTECTION_CASELOAD_CAP", default=30)
 # The public help button: submissions per client address per window (seconds), and the

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from perhekeskus.access.api import FamilyViewSet, PersonViewSet
-from perhekeskus.allocation.api import NeedCandidatesViewSet
+from perhekeskus.allocation.api import AbsenceViewSet, NeedCandidatesViewSet, ProposalRowViewSet, ProposalViewSet
 from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import WorkerViewSet
@@ -34,6 +34,9 @@ router.register("appointments", AppointmentViewSet, basename="appointment")
 router.register("reports", ReportViewSet, basename="report")
 router.register("purchased-services", PurchasedServiceViewSet, basename="purchasedservice")
 router.register("service-needs", NeedCandidatesViewSet, basename="serviceneed")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("proposal-rows", ProposalRowViewSet, basename="proposalrow")
+router.register("absences", AbsenceViewSet, basename="absence")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),

@@ -817,6 +817,22 @@ def may_allocate(user, need) -> bool:
     return org in _unit_scope_orgs(user)
 
 
+def may_propose_queue(user) -> bool:
+    """Whole-queue proposals are a coordinator's tool (each need in one still needs
+    ``may_allocate``)."""
+    return has_role(user, COORDINATOR, ADMINISTRATOR)
+
+
+def may_see_proposal(user, proposal) -> bool:
+    """A queue proposal is its creator's working paper (it names families)."""
+    return proposal.created_by_id == getattr(user, "pk", None)
+
+
+def may_record_absence(user, worker: Worker) -> bool:
+    """Absences are recorded by whoever plans the worker's shifts."""
+    return may_change_shifts(user, worker)
+
+
 def may_close_need(user, need) -> bool:
     """Whoever may allocate the need, and the worker it is allocated to."""
     me = own_worker(user)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -37,8 +38,8 @@ from perhekeskus.access import policy
 from perhekeskus.intake import selectors as intake_selectors
 from perhekeskus.intake.models import ServiceNeed
 from perhekeskus.people.models import NamedWorker, Worker
-from perhekeskus.scheduling.models import Appointment, Participant, Shift
-from perhekeskus.scheduling.selectors import Epoch, merge_intervals
+from perhekeskus.scheduling.models import Absence, Appointment, Participant, Shift
+from perhekeskus.scheduling.selectors import Epoch, merge_intervals, subtract_intervals
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
@@ -73,6 +74,8 @@ class Candidate:
     slots: list[Slot]
     partial: Slot | None
     caseload: int | None = None
+    km: float | None = None
+    codes: list[str] = field(default_factory=list)  # one per failure: service, language, competence, time, caseload
 
     @property
     def eligible(self) -> bool:
@@ -171,31 +174,44 @@ def _grid(need: ServiceNeed, first_day: dt.date):
     return times, grid
 
 
+def _combos(days: list[int], per_week: int) -> list[tuple[int, ...]]:
+    """The weekday sets of ``per_week`` visits from ``days``, in order; one or two visits
+    a week at least a day apart."""
+    gap = 2 if per_week <= 2 else 1
+    out = []
+    for combo in itertools.combinations(days, per_week):
+        if all(b - a >= gap for a, b in zip(combo, combo[1:], strict=False)):
+            out.append(combo)
+    return out
+
+
 def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 5):
     """Slot patterns of the need's intensity (visits a week at one time of day): full fits
-    first, the earliest times; the best partial fit when none is full. Every occurrence of
-    the whole recurrence is checked; the search stops at ``limit`` full patterns."""
+    first; the best partial fit when none is full. Every occurrence of the whole
+    recurrence is checked. The ``limit`` patterns offered are spread: first each distinct
+    weekday set at its earliest time, then the earliest times of the rest, so that a
+    worker's offer is not five ways of taking the same mornings."""
     per_week, weeks = need.sessions_per_week, need.weeks
 
     def fits_all(key) -> bool:
         _start, days, _dates, mask = grid[key]
         return all(calendar.fits(days, mask))
 
-    full: list[Slot] = []
+    found: list[tuple[dt.time, tuple[int, ...]]] = []
     for time in times:
-        # spread the visits of a week: the first k weekdays that fit, at least a day apart
-        chosen: list[int] = []
-        for d in WEEKDAYS:
-            if chosen and d - chosen[-1] < (2 if per_week <= 2 else 1):
-                continue
-            if fits_all((d, time)):
-                chosen.append(d)
-                if len(chosen) == per_week:
-                    break
-        if len(chosen) == per_week:
-            full.append(Slot(tuple(chosen), time, grid[(chosen[0], time)][0], per_week * weeks, per_week * weeks))
-            if len(full) >= limit:
-                break
+        ok = [d for d in WEEKDAYS if fits_all((d, time))]
+        if len(ok) >= per_week:
+            found.extend((time, combo) for combo in _combos(ok, per_week))
+    first_of: dict[tuple, tuple] = {}
+    for time, combo in found:
+        first_of.setdefault(combo, (time, combo))
+    ordered = sorted(first_of.values(), key=lambda tc: (tc[0], tc[1]))
+    seen = set(ordered)
+    ordered += [tc for tc in found if tc not in seen]
+    full: list[Slot] = [
+        Slot(combo, time, grid[(combo[0], time)][0], per_week * weeks, per_week * weeks)
+        for time, combo in ordered[:limit]
+    ]
     if full:
         return full, None
     # no full fit: the pattern whose weekdays fit the most weeks
@@ -214,27 +230,36 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     return [], best
 
 
-def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list[Candidate]:
-    """The workers who could take the need, those who pass every hard condition first
-    (best score first), then the others with their failures."""
-    today = today or timezone.localdate()
-    first_day = _start_day(today)
-    horizon_end = first_day + dt.timedelta(weeks=need.weeks + 1)
+@dataclass
+class Loaded:
+    """What the engine reads of a set of workers over a horizon, in a fixed number of
+    queries whatever their number: languages, competences, shifts and bookings (as epoch
+    seconds), absences cut out of the shifts. Calendars are built lazily and kept."""
+
+    lo: dt.datetime
+    hi: dt.datetime
+    days: list[list[float]]
+    languages: dict[int, set]
+    competences: dict[int, set]
+    shifts: dict[int, list]
+    busy: dict[int, list]
+    _calendars: dict = field(default_factory=dict)
+
+    def calendar(self, worker_id: int, buffer: float) -> _Calendar:
+        key = (worker_id, buffer)
+        if key not in self._calendars:
+            self._calendars[key] = _Calendar(
+                self.shifts.get(worker_id, []), self.busy.get(worker_id, []), self.days, buffer
+            )
+        return self._calendars[key]
+
+
+def load_workers(workers, first_day: dt.date, days_count: int) -> Loaded:
+    """Languages, competences, shifts (less absences) and bookings of ``workers`` over
+    ``days_count`` days from ``first_day``: five queries."""
     lo = dt.datetime.combine(first_day, dt.time(0), tzinfo=HELSINKI)
-    hi = dt.datetime.combine(horizon_end, dt.time(0), tzinfo=HELSINKI)
-    # the workers of the service, and (to show why not) the first OTHERS_SHOWN others of
-    # its organisation
-    base = Worker.objects.filter(is_active=True).select_related("service", "unit", "organisation")
-    order = ("last_name", "first_name", "pk")
-    pool = list(base.filter(service=need.service).order_by(*order)) + list(
-        base.filter(organisation_id=need.service.organisation_id)
-        .exclude(service=need.service)
-        .order_by(*order)[:OTHERS_SHOWN]
-    )
-    pool = [w for w in pool if policy.can_book_for(user, w)]
-    # only those who provide the service have their languages, training and weeks read:
-    # the others cannot take it whatever they are
-    ids = [w.pk for w in pool if w.service_id == need.service_id]
+    hi = dt.datetime.combine(first_day + dt.timedelta(days=days_count + 7), dt.time(0), tzinfo=HELSINKI)
+    ids = [w.pk for w in workers]
     languages: dict[int, set] = {i: set() for i in ids}
     for worker_id, language_id in Worker.languages.through.objects.filter(worker_id__in=ids).values_list(
         "worker_id", "language_id"
@@ -253,7 +278,16 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
         .values_list("worker_id", "s", "e")
     ):
         shifts[worker_id].append((s, e))
-    by_resource = {w.resource_id: w.pk for w in pool if w.pk in shifts}
+    away: dict[int, list] = {}
+    for worker_id, s, e in (
+        Absence.objects.filter(worker_id__in=ids, start__lt=hi, end__gt=lo, withdrawn_at__isnull=True)
+        .annotate(s=Epoch("start"), e=Epoch("end"))
+        .values_list("worker_id", "s", "e")
+    ):
+        away.setdefault(worker_id, []).append((s, e))
+    for worker_id, holes in away.items():
+        shifts[worker_id] = subtract_intervals(shifts[worker_id], holes)
+    by_resource = {w.resource_id: w.pk for w in workers}
     busy: dict[int, list] = {i: [] for i in ids}
     for resource_id, s, e in (
         Participant.objects.filter(resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo)
@@ -261,78 +295,157 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
         .values_list("resource_id", "s", "e")
     ):
         busy[by_resource[resource_id]].append((s, e))
-    named = set(
-        NamedWorker.objects.filter(policy.naming_in_force(), family_id=need.family_id).values_list(
-            "worker_id", flat=True
+    return Loaded(lo, hi, _days(first_day, days_count), languages, competences, shifts, busy)
+
+
+@dataclass
+class FamilyContext:
+    """Continuity for a set of families: who is named for each, and how many earlier
+    (not cancelled) appointments each resource has had with each. Two queries."""
+
+    named: dict[int, set]  # family id -> worker ids
+    earlier: dict[tuple[int, int], int]  # (family id, resource id) -> appointments
+
+
+def family_context(family_ids, resource_ids) -> FamilyContext:
+    family_ids = list(set(family_ids))
+    named: dict[int, set] = {f: set() for f in family_ids}
+    for family_id, worker_id in NamedWorker.objects.filter(
+        policy.naming_in_force(), family_id__in=family_ids
+    ).values_list("family_id", "worker_id"):
+        named[family_id].add(worker_id)
+    earlier = {
+        (f, r): n
+        for f, r, n in Participant.objects.filter(
+            appointment__family_id__in=family_ids, resource_id__in=list(resource_ids)
         )
-    )
-    earlier = dict(
-        Participant.objects.filter(appointment__family_id=need.family_id, resource_id__in=list(by_resource))
         .exclude(appointment__status=Appointment.Status.CANCELLED)
-        .values("resource_id")
+        .values("appointment__family_id", "resource_id")
         .annotate(n=Count("appointment", distinct=True))
-        .values_list("resource_id", "n")
+        .values_list("appointment__family_id", "resource_id", "n")
+    }
+    return FamilyContext(named, earlier)
+
+
+def pool_for(need: ServiceNeed, user) -> list[Worker]:
+    """The workers of the need's service, and (to show why not) the first OTHERS_SHOWN
+    others of its organisation, that the user books."""
+    base = Worker.objects.filter(is_active=True).select_related("service", "unit", "organisation")
+    order = ("last_name", "first_name", "pk")
+    pool = list(base.filter(service=need.service).order_by(*order)) + list(
+        base.filter(organisation_id=need.service.organisation_id)
+        .exclude(service=need.service)
+        .order_by(*order)[:OTHERS_SHOWN]
     )
-    family = need.family
+    return [w for w in pool if policy.can_book_for(user, w)]
+
+
+def evaluate(
+    need: ServiceNeed,
+    w: Worker,
+    loaded: Loaded | None,
+    ctx: FamilyContext,
+    grid_of,
+    children: set,
+    *,
+    limit: int = 5,
+    carried_of=None,
+) -> Candidate:
+    """One worker against one need: the hard conditions, the slot patterns and the score.
+    ``grid_of`` gives the need's (times, grid); ``carried_of(worker)`` the children a
+    child-protection social worker carries (counted only when every other condition
+    passes)."""
+    failures, reasons, codes = [], [], []
+    provides = w.service_id == need.service_id
+    caseload = None
+    full, partial = [], None
     buffer = 60.0 * (settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
-    children = intake_selectors.family_children(need.family_id)
-    times, grid = _grid(need, first_day)
-    days = _days(first_day, 7 * need.weeks)
+    calendar = loaded.calendar(w.pk, buffer) if provides and loaded is not None else None
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
-    out = []
-    for w in pool:
-        failures, reasons = [], []
-        provides = w.service_id == need.service_id
-        caseload = None
-        full, partial = [], None
-        calendar = _Calendar(shifts.get(w.pk, []), busy.get(w.pk, []), days, buffer) if provides else None
-        if not provides:
-            failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
-        else:
-            if need.language_id and need.language_id not in languages[w.pk]:
-                failures.append(_("no %(language)s") % {"language": need.language.name})
-            if need.competence_id and need.competence_id not in competences[w.pk]:
-                failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
-            full, partial = _patterns(need, calendar, times, grid)
-            if not full:
-                if partial is None or partial.fits == 0:
-                    failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
-                else:
-                    failures.append(
-                        _("%(fits)d of %(all)d visits fit; not %(dates)s")
-                        % {"fits": partial.fits, "all": partial.occurrences, "dates": ", ".join(partial.missing[:4])}
-                    )
-            # the caseload (one query a worker) only for those who could otherwise take it
-            if not failures and intake_selectors.caseload_applies(w):
-                carried = intake_selectors.caseload_children(w)
-                caseload = len(carried)
-                if len(carried | children) > cap:
-                    failures.append(_("caseload %(n)d/%(cap)d") % {"n": caseload, "cap": cap})
-        score = 0.0
-        if w.pk in named:
-            score += 30
-            reasons.append((_("named for the family"), 30))
-        if earlier.get(w.resource_id):
-            points = min(20, 5 * earlier[w.resource_id])
-            score += points
-            reasons.append((_("%(n)d earlier appointments with the family") % {"n": earlier[w.resource_id]}, points))
-        shift_h = calendar.shift_seconds / 3600 if calendar else 0
-        busy_h = calendar.booked_seconds / 3600 if calendar else 0
-        if shift_h:
-            free_share = max(0.0, 1 - busy_h / shift_h)
-            points = round(20 * free_share, 1)
-            score += points
-            free = _("%(pct)d %% of the shifts free over the weeks") % {"pct": round(100 * free_share)}
-            reasons.append((free, points))
-        km = _distance_km(w.base_latitude, w.base_longitude, family.latitude, family.longitude)
-        if km is not None and need.home_visits:
-            points = round(max(0.0, 15 - km), 1)
-            score += points
-            reasons.append((_("%(km).1f km from the base") % {"km": km}, points))
-        if full:
-            points = 10.0
-            score += points
-            reasons.append((_("%(n)d slot patterns fit every week") % {"n": len(full)}, points))
-        out.append(Candidate(w, failures, round(score, 1), reasons, full, partial, caseload))
+    if not provides:
+        failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})
+        codes.append("service")
+    else:
+        if need.language_id and need.language_id not in loaded.languages[w.pk]:
+            failures.append(_("no %(language)s") % {"language": need.language.name})
+            codes.append("language")
+        if need.competence_id and need.competence_id not in loaded.competences[w.pk]:
+            failures.append(_("not trained in %(method)s") % {"method": need.competence.name})
+            codes.append("competence")
+        times, grid = grid_of(need)
+        full, partial = _patterns(need, calendar, times, grid, limit=limit)
+        if not full:
+            codes.append("time")
+            if partial is None or partial.fits == 0:
+                failures.append(_("no time in the shifts for %(intensity)s") % {"intensity": need.intensity})
+            else:
+                failures.append(
+                    _("%(fits)d of %(all)d visits fit; not %(dates)s")
+                    % {"fits": partial.fits, "all": partial.occurrences, "dates": ", ".join(partial.missing[:4])}
+                )
+        # the caseload (one query a worker) only for those who could otherwise take it
+        if not failures and intake_selectors.caseload_applies(w):
+            carried = carried_of(w) if carried_of else intake_selectors.caseload_children(w)
+            caseload = len(carried)
+            if len(carried | children) > cap:
+                failures.append(_("caseload %(n)d/%(cap)d") % {"n": caseload, "cap": cap})
+                codes.append("caseload")
+    score = 0.0
+    if w.pk in ctx.named.get(need.family_id, ()):
+        score += 30
+        reasons.append((_("named for the family"), 30))
+    before = ctx.earlier.get((need.family_id, w.resource_id))
+    if before:
+        points = min(20, 5 * before)
+        score += points
+        reasons.append((_("%(n)d earlier appointments with the family") % {"n": before}, points))
+    shift_h = calendar.shift_seconds / 3600 if calendar else 0
+    busy_h = calendar.booked_seconds / 3600 if calendar else 0
+    if shift_h:
+        free_share = max(0.0, 1 - busy_h / shift_h)
+        points = round(20 * free_share, 1)
+        score += points
+        free = _("%(pct)d %% of the shifts free over the weeks") % {"pct": round(100 * free_share)}
+        reasons.append((free, points))
+    family = need.family
+    km = _distance_km(w.base_latitude, w.base_longitude, family.latitude, family.longitude)
+    if km is not None and need.home_visits:
+        points = round(max(0.0, 15 - km), 1)
+        score += points
+        reasons.append((_("%(km).1f km from the base") % {"km": km}, points))
+    if full:
+        points = 10.0
+        score += points
+        reasons.append((_("%(n)d slot patterns fit every week") % {"n": len(full)}, points))
+    return Candidate(w, failures, round(score, 1), reasons, full, partial, caseload, km=km, codes=codes)
+
+
+def grid_cache(first_day: dt.date):
+    """``grid_of(need)``: the need's pattern grid, computed once per (minutes, weeks)."""
+    cache: dict = {}
+
+    def grid_of(need):
+        key = (need.session_minutes, need.weeks)
+        if key not in cache:
+            cache[key] = _grid(need, first_day)
+        return cache[key]
+
+    return grid_of
+
+
+def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list[Candidate]:
+    """The workers who could take the need, those who pass every hard condition first
+    (best score first), then the others with their failures."""
+    today = today or timezone.localdate()
+    first_day = _start_day(today)
+    pool = pool_for(need, user)
+    # only those who provide the service have their languages, training and weeks read:
+    # the others cannot take it whatever they are
+    providers = [w for w in pool if w.service_id == need.service_id]
+    loaded = load_workers(providers, first_day, 7 * need.weeks)
+    ctx = family_context([need.family_id], [w.resource_id for w in providers])
+    children = intake_selectors.family_children(need.family_id)
+    grid_of = grid_cache(first_day)
+    out = [evaluate(need, w, loaded, ctx, grid_of, children) for w in pool]
     out.sort(key=lambda c: (not c.eligible, -c.score, c.worker.last_name, c.worker.pk))
     return out

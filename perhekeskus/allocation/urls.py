@@ -6,4 +6,11 @@ app_name = "allocation"
 
 urlpatterns = [
     path("intake/needs/<int:pk>/candidates/", views.need_candidates, name="need_candidates"),
+    path("allocation/proposals/", views.proposals, name="proposals"),
+    path("allocation/proposals/<int:pk>/", views.proposal, name="proposal"),
+    path("allocation/proposals/<int:pk>/again/", views.proposal_again, name="proposal_again"),
+    path("allocation/proposals/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
+    path("allocation/proposal-rows/<int:pk>/", views.proposal_row, name="proposal_row"),
+    path("allocation/absences/", views.absences, name="absences"),
+    path("allocation/absences/<int:pk>/", views.absence, name="absence"),
 ]

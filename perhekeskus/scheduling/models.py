@@ -85,6 +85,44 @@ class Shift(models.Model):
         ]
 
 
+class Absence(models.Model):
+    """A worker's absence (ill, training, leave): no capacity in that time. The shifts stay
+    as they were (the absence may be withdrawn); everything that reads capacity (the
+    booking service's shift check, the resource view, allocation) takes the absence out.
+    Holds no client data: the reason is a category, never a diagnosis."""
+
+    class Reason(models.TextChoices):
+        ILL = "ill", _("Ill")
+        CHILD_ILL = "child_ill", _("Child ill")
+        TRAINING = "training", _("Training")
+        LEAVE = "leave", _("Leave")
+        OTHER = "other", _("Other")
+
+    worker = models.ForeignKey(
+        "people.Worker", on_delete=models.CASCADE, related_name="absences", verbose_name=_("worker")
+    )
+    start = models.DateTimeField(_("from"))
+    end = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        indexes = [models.Index(fields=["worker", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="absence_end_after_start"),
+        ]
+
+
 class CancellationReason(models.TextChoices):
     CLIENT_CANCELLED = "client_cancelled", _("Client cancelled")
     CLIENT_NO_SHOW = "client_no_show", _("Client did not come")

@@ -45,6 +45,7 @@ def resource_rows_html(
     cal_head, cal_tail = _url_pattern("scheduling:worker_calendar")
     week_param = f"?view=week&amp;date={frame.first_day.isoformat()}"
     t_note, t_with, t_cancelled = _("Note"), _("with"), _("cancelled")
+    t_absent = _("Absent")
     place, fixed = frame.place_ts, frame._fixed_offset
     t_tip = _("Shifts %(s)s h, booked %(b)s h")
     separator = get_format("DECIMAL_SEPARATOR")
@@ -71,6 +72,9 @@ def resource_rows_html(
         for s, e in row.shifts:
             for left, width in frame.place(s, e):
                 out.append(f'<div class="tl-shift {pos_class(left, width)}"></div>')
+        for s, e in row.absences:
+            for left, width in frame.place(s, e):
+                out.append(f'<div class="tl-absence {pos_class(left, width)}" title="{t_absent}"></div>')
         for entry in row.entries:
             boxes = place(entry.start_ts, entry.end_ts)
             if not boxes:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from perhekeskus.access import policy
 from perhekeskus.people.models import Family, Worker
 
-from .models import Appointment, Participant, Shift, WorkType
+from .models import Absence, Appointment, Participant, Shift, WorkType
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -126,11 +126,12 @@ class Entry:
 @dataclass
 class Row:
     worker: Worker
-    shifts: list[tuple[dt.datetime, dt.datetime]]
+    shifts: list[tuple[dt.datetime, dt.datetime]]  # less the absences
     entries: list[Entry]
     shift_hours: float
     booked_hours: float
     free_hours: float
+    absences: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
 
 
 def merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -142,6 +143,36 @@ def merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, f
         else:
             merged.append([s, e])
     return [(s, e) for s, e in merged]
+
+
+def subtract_intervals(intervals, holes):
+    """The parts of ``intervals`` outside every hole: both lists of (start, end) of any
+    ordered values (datetimes or epoch seconds); the result in order."""
+    holes = merge_intervals(list(holes))
+    if not holes:
+        return sorted(intervals)
+    out = []
+    for s, e in sorted(intervals):
+        cur = s
+        for hs, he in holes:
+            if he <= cur or hs >= e:
+                continue
+            if hs > cur:
+                out.append((cur, hs))
+            cur = max(cur, he)
+        if cur < e:
+            out.append((cur, e))
+    return out
+
+
+def absences_by_worker(worker_ids, start, end) -> dict[int, list]:
+    """Each worker's absences (not withdrawn) overlapping [start, end), as (start, end)."""
+    out: dict[int, list] = defaultdict(list)
+    for worker_id, s, e in Absence.objects.filter(
+        worker_id__in=list(worker_ids), start__lt=end, end__gt=start, withdrawn_at__isnull=True
+    ).values_list("worker_id", "start", "end"):
+        out[worker_id].append((s, e))
+    return out
 
 
 def _hours(intervals) -> float:
@@ -257,20 +288,23 @@ def _entries_for(
 
 
 def resource_rows(*, workers: list[Worker], start: dt.datetime, end: dt.datetime) -> list[Row]:
-    """The resource view's rows for the given workers and period: three queries."""
+    """The resource view's rows for the given workers and period: four queries. An
+    absence takes its time out of the shifts (and so out of the free hours)."""
     resource_ids = [w.resource_id for w in workers]
     shifts_by_worker: dict[int, list] = defaultdict(list)
     for worker_id, s, e in Shift.objects.filter(
         overlapping(start, end), worker_id__in=[w.pk for w in workers]
     ).values_list("worker_id", "start", "end"):
         shifts_by_worker[worker_id].append((s, e))
+    away = absences_by_worker([w.pk for w in workers], start, end)
     entries = _entries_for(resource_ids, start, end)
     lo, hi = start.timestamp(), end.timestamp()
     rows = []
     for w in workers:
         worker_entries = entries.get(w.resource_id, [])
         booked = [(e.start_ts, e.end_ts) for e in worker_entries if e.status != Appointment.Status.CANCELLED]
-        shifts = sorted(shifts_by_worker[w.pk])
+        absences = merge_intervals(away.get(w.pk, []))
+        shifts = subtract_intervals(shifts_by_worker[w.pk], absences)
         shift_h, booked_h, free_h = capacity([(s.timestamp(), e.timestamp()) for s, e in shifts], booked, lo, hi)
         rows.append(
             Row(
@@ -280,6 +314,7 @@ def resource_rows(*, workers: list[Worker], start: dt.datetime, end: dt.datetime
                 shift_hours=shift_h,
                 booked_hours=booked_h,
                 free_hours=free_h,
+                absences=absences,
             )
         )
     return rows

@@ -36,7 +36,9 @@ from perhekeskus.access import frontdoor, policy
 from perhekeskus.errors import Conflict
 from perhekeskus.people.models import Family, Person, Worker
 
+from . import selectors  # noqa: I001
 from .models import (
+    Absence,
     Appointment,
     AppointmentChange,
     AppointmentSeries,
@@ -160,6 +162,8 @@ def intervals_outside_shifts(worker: Worker, intervals: Sequence[Interval]) -> l
     shifts = list(
         Shift.objects.filter(overlapping(lo, hi), worker=worker).order_by("start").values_list("start", "end")
     )
+    # an absence takes its time out of the shifts
+    shifts = selectors.subtract_intervals(shifts, selectors.absences_by_worker([worker.pk], lo, hi).get(worker.pk, []))
     merged: list[list[dt.datetime]] = []
     for s, e in shifts:
         if merged and s <= merged[-1][1]:
@@ -827,3 +831,26 @@ def _validate_shift(worker: Worker, start: dt.datetime, end: dt.datetime, exclud
     clash = Shift.objects.filter(overlapping(start, end), worker=worker).exclude(pk=exclude)
     if clash.exists():
         raise ValidationError({"start": [_("The worker already has a shift at this time.")]})
+
+
+def absence_record(*, actor, worker: Worker, start: dt.datetime, end: dt.datetime, reason: str) -> Absence:
+    """Record a worker's absence: its time leaves the shifts' capacity (the booking
+    check, the resource view, allocation). Appointments in it stay as they are until the
+    coordinator accepts a re-plan."""
+    if actor is not None and not policy.may_record_absence(actor, worker):
+        raise PermissionDenied
+    if reason not in Absence.Reason.values:
+        raise ValidationError({"reason": [_("Choose the reason.")]})
+    if end <= start:
+        raise ValidationError({"end": [_("The end must be after the start.")]})
+    if Absence.objects.filter(worker=worker, start__lt=end, end__gt=start, withdrawn_at__isnull=True).exists():
+        raise ValidationError({"start": [_("The worker already has an absence in this period.")]})
+    return Absence.objects.create(worker=worker, start=start, end=end, reason=reason, recorded_by=actor)
+
+
+def absence_withdraw(*, actor, absence: Absence) -> Absence:
+    if actor is not None and not policy.may_record_absence(actor, absence.worker):
+        raise PermissionDenied
+    absence.withdrawn_at, absence.withdrawn_by = timezone.now(), actor
+    absence.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return absence

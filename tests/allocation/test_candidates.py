@@ -147,10 +147,18 @@ def test_every_offered_pattern_fits_every_occurrence(place):
             services.Interval(i.start - dt.timedelta(minutes=20), i.end + dt.timedelta(minutes=20)) for i in intervals
         ]
         assert services.find_conflicts(resource_ids=[ok.resource_id], intervals=buffered) == []
-    # 8:00-9:30 leaves the travel time before the 10:00 visit; 8:30-10:00 does not, so
-    # its pattern moves to Tuesday (without the travel time it would be Monday's)
-    days = {s.time: s.weekdays for s in candidate.slots}
-    assert days[dt.time(8, 0)] == (1,) and days[dt.time(8, 30)] == (2,)
+    # 8:00-9:30 leaves the travel time before the 10:00 visit, so Monday 8:00 is offered;
+    # the offer is spread: each weekday at its earliest time before a second time of one
+    pairs = [(s.time, s.weekdays) for s in candidate.slots]
+    assert pairs == [(dt.time(8, 0), (d,)) for d in (1, 2, 3, 4, 5)]
+    grid_of = engine.grid_cache(_monday())
+    loaded = engine.load_workers([ok], _monday(), 21)
+    times, grid = grid_of(place["need"])
+    every, _partial = engine._patterns(place["need"], loaded.calendar(ok.pk, 1200.0), times, grid, limit=200)
+    mondays = [s.time for s in every if s.weekdays == (1,)]
+    # Monday: 8:00 fits; 8:30 to 10:30 would meet the 10:00-11:00 visit or its travel time
+    assert dt.time(8, 0) in mondays and not {dt.time(8, 30), dt.time(9), dt.time(10, 30)} & set(mondays)
+    assert dt.time(11, 30) in mondays
 
 
 def test_choosing_a_pattern_books_the_whole_series(client, place):

@@ -11,4 +11,9 @@ document.addEventListener("DOMContentLoaded", function () {
     el.addEventListener("focus", function () { el.select(); });
     el.addEventListener("click", function () { el.select(); });
   });
+  // a page that waits for a background job (a queue proposal) reloads itself
+  document.querySelectorAll("[data-refresh]").forEach(function (el) {
+    var seconds = parseInt(el.getAttribute("data-refresh"), 10) || 2;
+    window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+  });
 });
