@@ -192,10 +192,9 @@ class ProposalRowViewSet(viewsets.ViewSet):
     @extend_schema(request=RowActionSerializer, responses=ProposalRowSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
-        s = RowActionSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
+        # the use case finds the row (or refuses, logged) before it reads the action
         row = usecases.proposal_row_as(
-            Caller.api(request), pk, action=s.validated_data["action"], choice=s.validated_data.get("choice")
+            Caller.api(request), pk, action=str(request.data.get("action", "")), choice=request.data.get("choice")
         )
         return Response(ProposalRowSerializer(row).data)
 
@@ -272,6 +271,5 @@ class AbsenceViewSet(viewsets.ViewSet):
     @extend_schema(request=ReplanSerializer, responses=ReplannedSerializer)
     @action(detail=True, methods=["post"])
     def replan(self, request, pk=None):
-        s = ReplanSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        return Response(usecases.absence_replan_as(Caller.api(request), pk, s.validated_data["fingerprint"]))
+        # the use case finds the absence (or refuses, logged) before it reads the fingerprint
+        return Response(usecases.absence_replan_as(Caller.api(request), pk, str(request.data.get("fingerprint", ""))))

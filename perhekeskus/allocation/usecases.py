@@ -58,9 +58,9 @@ def proposal_request_as(
     """Ask for a proposal for the caller's waiting queue (or a filtered part of it). The
     solve is enqueued as a task; the page follows its progress. With ``previous_id`` it
     is a what-if: the previous proposal's filter, pins and removals carried over."""
+    previous = _proposal(caller, previous_id) if previous_id not in (None, "") else None
     if not policy.may_propose_queue(caller.user):
         raise Forbidden()
-    previous = _proposal(caller, previous_id) if previous_id not in (None, "") else None
     errors = {}
     limit = settings.ALLOCATION_SOLVER_SECONDS if seconds in (None, "") else frontdoor.as_id(seconds)
     if limit is None or not 1 <= limit <= 120:

@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
 from perhekeskus.access.services import consent_record
+from perhekeskus.allocation.models import Proposal, ProposalRow
 from perhekeskus.intake import services as intake_services
 from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Person
@@ -58,6 +59,18 @@ CLIENT_DATA = {
     "intake/needs/{pk}/close/": ("post", "service_need", 404, True),
     "intake/needs/{pk}/candidates/": ("get", "service_need", 404, True),
     "api/service-needs/{pk}/candidates/": ("get", "service_need", 404, True),
+    # a queue proposal names families: its creator's only; an absence's re-plan names
+    # the absent worker's families: for whoever plans the worker's shifts
+    "allocation/proposals/{pk}/": ("get", "proposal", 404, True),
+    "allocation/proposals/{pk}/again/": ("post", "proposal", 404, True),
+    "allocation/proposals/{pk}/accept/": ("post", "proposal", 404, True),
+    "allocation/proposal-rows/{pk}/": ("post", "proposal_row", 404, True),
+    "allocation/absences/{pk}/": ("get", "absence", 404, True),
+    "api/proposals/{pk}/": ("get", "proposal", 404, True),
+    "api/proposals/{pk}/accept/": ("post", "proposal", 404, True),
+    "api/proposal-rows/{pk}/edit/": ("post", "proposal_row", 404, True),
+    "api/absences/{pk}/plan/": ("get", "absence", 404, True),
+    "api/absences/{pk}/replan/": ("post", "absence", 404, True),
     # purchased services are managers', coordinators' and administrators': others are
     # refused before any lookup (their own scope: tests/reports/test_purchases.py)
     "reports/purchases/{pk}/": ("get", "purchase", 403, True),
@@ -132,7 +145,15 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         purchaser=organisation, provider=worker.organisation, service=work_type.service, family=family,
         start_date=dt.date(2026, 9, 1), end_date=dt.date(2026, 9, 30), lump_sum=1000, amount=1000,
     )  # fmt: skip
+    proposal = Proposal.objects.create(created_by=consent.recorded_by, status="done")
+    row = ProposalRow.objects.create(proposal=proposal, need=need, worker=stranger_worker, weekdays=[1])
+    absence = services.absence_record(
+        actor=None, worker=stranger_worker, start=local(2026, 9, 14, 0), end=local(2026, 9, 15, 0), reason="ill"
+    )
     ids = {
+        "proposal": proposal.pk,
+        "proposal_row": row.pk,
+        "absence": absence.pk,
         "purchase": purchase.pk,
         "report": "family_hours",
         "family": family.pk,

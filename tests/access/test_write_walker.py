@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
 from perhekeskus.access.services import consent_record
+from perhekeskus.allocation.models import Proposal, ProposalRow
 from perhekeskus.intake import services as intake_services
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Person
@@ -145,6 +146,10 @@ PAGE_WRITES = {
     "reports/purchases/{pk}/": ("purchase", purchase_form),
     "reports/purchases/{pk}/delete/": ("purchase", lambda w, own: {}),
     "emergency/reviews/{pk}/": ("break_glass", lambda w, own: {"review_note": "ok"}),
+    "allocation/proposals/{pk}/again/": ("proposal", lambda w, own: {}),
+    "allocation/proposals/{pk}/accept/": ("proposal", lambda w, own: {"row": [w["ids"]["proposal_row"]]}),
+    "allocation/proposal-rows/{pk}/": ("proposal_row", lambda w, own: {"action": "remove"}),
+    "allocation/absences/{pk}/": ("absence", lambda w, own: {"fingerprint": "x"}),
 }
 API_WRITES = {
     ("post", "/api/appointments/"): (None, booking_json),
@@ -155,6 +160,9 @@ API_WRITES = {
     ("put", "/api/purchased-services/{id}/"): ("purchase", purchase_json),
     ("patch", "/api/purchased-services/{id}/"): ("purchase", lambda w, own: {"lump_sum": "1"}),
     ("delete", "/api/purchased-services/{id}/"): ("purchase", lambda w, own: None),
+    ("post", "/api/proposals/{id}/accept/"): ("proposal", lambda w, own: {}),
+    ("post", "/api/proposal-rows/{id}/edit/"): ("proposal_row", lambda w, own: {"action": "remove"}),
+    ("post", "/api/absences/{id}/replan/"): ("absence", lambda w, own: {"fingerprint": "x"}),
 }
 # Writes that name no client data by id, or are no writes of client data, and why.
 PAGE_OTHER = {
@@ -176,12 +184,17 @@ PAGE_OTHER = {
     "intake/notifications/new/": "records a notification; names the receiving service, not a family",
     "disclosure-rules/": "administrators' rules between services: no client data",
     "disclosure-rules/{pk}/": "administrators' rules between services: no client data",
+    "allocation/proposals/": "asks for a proposal of the caller's own queue (coordinators): names no family",
+    "allocation/absences/": "records a worker's absence: working time, no client data",
 }
 API_OTHER = {
     ("post", "/api/shifts/"): "working time: no client data (a coordinator's, tests/scheduling/test_api.py)",
     ("put", "/api/shifts/{id}/"): "working time",
     ("patch", "/api/shifts/{id}/"): "working time",
     ("delete", "/api/shifts/{id}/"): "working time",
+    ("post", "/api/proposals/"): "a proposal of the caller's own queue; a what-if names the caller's own proposal "
+    "(refused and logged otherwise: tests/allocation/test_proposals.py)",
+    ("post", "/api/absences/"): "working time: no client data",
 }
 # Reads (GET only): the read walker covers those that take an id (tests/access/test_idor.py).
 READ_ONLY = {
@@ -203,6 +216,7 @@ READ_ONLY = {
     "intake/needs/",
     "intake/needs/{pk}/",
     "intake/needs/{pk}/candidates/",
+    "allocation/proposals/{pk}/",
     "intake/deadlines/",
     "reports/",
     "reports/rows/",
@@ -291,6 +305,12 @@ def world(db):
         expires_at=timezone.now() + dt.timedelta(hours=4),
     )
     Shift.objects.create(worker=worker, start=_soon(hour=8), end=_soon(hour=16))
+    planner = make_user("koordinaattori", COORDINATOR, organisation=area)
+    proposal = Proposal.objects.create(created_by=planner, status="done")
+    proposal_row = ProposalRow.objects.create(
+        proposal=proposal, need=need, worker=worker, weekdays=[1], time=dt.time(9), first_start=_soon(hour=9)
+    )
+    absence = services.absence_record(actor=None, worker=worker, start=_soon(hour=0), end=_soon(hour=23), reason="ill")
     other_unit = UnitFactory(organisation=other)
     stranger = make_worker("Kerttu Kumppani", unit=other_unit, service=other_service, user=make_user("kumppani"))
     actors = {
@@ -320,6 +340,9 @@ def world(db):
             "need": need.pk,
             "purchase": purchase.pk,
             "break_glass": grant.pk,
+            "proposal": proposal.pk,
+            "proposal_row": proposal_row.pk,
+            "absence": absence.pk,
         },
         "actors": actors,
     }
