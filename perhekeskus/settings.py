@@ -324,6 +324,11 @@ ALLOCATION_TRAVEL_MINUTES = env.int("ALLOCATION_TRAVEL_MINUTES", default=20)
 # this number (docs/allocation.md)
 ALLOCATION_SOLVER_WORKERS = env.int("ALLOCATION_SOLVER_WORKERS", default=1)
 ALLOCATION_SOLVER_SECONDS = env.int("ALLOCATION_SOLVER_SECONDS", default=10)
+# A day's route (PyVRP): seconds of search in the request (a day is tens of visits)
+ROUTE_SOLVER_SECONDS = env.float("ROUTE_SOLVER_SECONDS", default=1.0)
+# An OSRM-compatible routing server for travel times (its /table API); empty: the
+# straight-line estimate (allocation/travel.py)
+OSRM_URL = env("OSRM_URL", default="")
 # Background tasks (queue proposals): django-tasks with its database backend needs no
 # extra service; `manage.py db_worker` runs them (make run starts one). Tests and a
 # single-process setup may use "django_tasks.backends.immediate.ImmediateBackend".

@@ -5,7 +5,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from perhekeskus.access.api import FamilyViewSet, PersonViewSet
-from perhekeskus.allocation.api import AbsenceViewSet, NeedCandidatesViewSet, ProposalRowViewSet, ProposalViewSet
+from perhekeskus.allocation.api import (
+    AbsenceViewSet,
+    NeedCandidatesViewSet,
+    ProposalRowViewSet,
+    ProposalViewSet,
+    RouteViewSet,
+)
 from perhekeskus.api import Router
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import WorkerViewSet
@@ -37,6 +43,7 @@ router.register("service-needs", NeedCandidatesViewSet, basename="serviceneed")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("proposal-rows", ProposalRowViewSet, basename="proposalrow")
 router.register("absences", AbsenceViewSet, basename="absence")
+router.register("routes", RouteViewSet, basename="route")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),

@@ -828,6 +828,12 @@ def may_see_proposal(user, proposal) -> bool:
     return proposal.created_by_id == getattr(user, "pk", None)
 
 
+def may_plan_route(user, worker: Worker) -> bool:
+    """A day's route: the worker's own, or planned by whoever plans their shifts."""
+    me = own_worker(user)
+    return (me is not None and me.pk == worker.pk) or may_change_shifts(user, worker)
+
+
 def may_record_absence(user, worker: Worker) -> bool:
     """Absences are recorded by whoever plans the worker's shifts."""
     return may_change_shifts(user, worker)

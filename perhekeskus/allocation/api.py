@@ -1,7 +1,8 @@
 """Allocation in the API: the candidates for one service need (the same use case as the
 page)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -273,3 +274,77 @@ class AbsenceViewSet(viewsets.ViewSet):
     def replan(self, request, pk=None):
         # the use case finds the absence (or refuses, logged) before it reads the fingerprint
         return Response(usecases.absence_replan_as(Caller.api(request), pk, str(request.data.get("fingerprint", ""))))
+
+
+# --- home-visit routes -----------------------------------------------------------------
+
+
+class RouteVisitSerializer(serializers.Serializer):
+    appointment = serializers.IntegerField(source="appointment.pk")
+    family = serializers.IntegerField(source="appointment.family_id", allow_null=True)
+    worker = serializers.IntegerField(source="worker.pk")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    travel_before = serializers.FloatField(help_text="Minutes from the previous place.")
+    km_before = serializers.FloatField()
+    moved = serializers.BooleanField()
+    window = serializers.BooleanField(help_text="A visit with a time window (may move).")
+
+
+class RoutePlanSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    fingerprint = serializers.CharField(help_text="Give it back to accept exactly this plan.")
+    feasible = serializers.BooleanField()
+    problem = serializers.CharField()
+    travel_now = serializers.FloatField(help_text="Travel minutes in the current order.")
+    travel_planned = serializers.FloatField(help_text="Travel minutes with the plan.")
+    fallback_used = serializers.BooleanField(
+        help_text="Travel times are straight-line estimates (routing server down)."
+    )
+    visits = RouteVisitSerializer(many=True)
+
+
+class RouteAcceptSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    fingerprint = serializers.CharField()
+    team = serializers.BooleanField(required=False, default=False)
+
+
+class RouteAcceptedSerializer(serializers.Serializer):
+    moved = serializers.IntegerField()
+    travel_booked = serializers.IntegerField()
+    travel_replaced = serializers.IntegerField()
+
+
+class RouteViewSet(viewsets.ViewSet):
+    """A worker's (or team's) day as the route with the least travel (PyVRP): GET with
+    ``date`` (and ``team=1``) proposes, ``accept`` moves the visits and books travel."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="The day (default today)."),
+            OpenApiParameter("team", OpenApiTypes.BOOL, description="The worker's unit-and-service team."),
+        ],
+        responses=RoutePlanSerializer,
+    )
+    def retrieve(self, request, pk=None):
+        plan = usecases.route_plan_as(
+            Caller.api(request),
+            pk,
+            request.query_params.get("date"),
+            team=request.query_params.get("team") in ("1", "true"),
+        )
+        return Response(RoutePlanSerializer(plan).data)
+
+    @extend_schema(request=RouteAcceptSerializer, responses=RouteAcceptedSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        # the use case finds the worker (or refuses, logged) before it reads the rest
+        data = request.data
+        return Response(
+            usecases.route_accept_as(
+                Caller.api(request), pk, data.get("date"), str(data.get("fingerprint", "")), team=bool(data.get("team"))
+            )
+        )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("allocation/proposal-rows/<int:pk>/", views.proposal_row, name="proposal_row"),
     path("allocation/absences/", views.absences, name="absences"),
     path("allocation/absences/<int:pk>/", views.absence, name="absence"),
+    path("allocation/routes/<int:pk>/", views.route, name="route"),
 ]

@@ -24,7 +24,7 @@ from perhekeskus.scheduling import wallclock
 from perhekeskus.scheduling.models import Absence
 
 from . import candidates as engine
-from . import proposals, replan, tasks
+from . import dayplan, proposals, replan, tasks
 from .models import Proposal, ProposalRow
 
 
@@ -258,6 +258,67 @@ def absence_replan_as(caller: Caller, pk, fingerprint: str) -> dict:
         AccessEvent.Action.UPDATE,
         "appointment",
         [(i.appointment.pk, i.appointment.family_id) for i in the_plan.items],
+        policy.list_basis(caller.user),
+    )
+    return done
+
+
+# --- home-visit routes -----------------------------------------------------------------
+
+
+def _route_workers(caller: Caller, worker_id, team: bool) -> list[Worker]:
+    key = frontdoor.as_id(worker_id)
+    worker = Worker.objects.select_related("unit", "service").filter(pk=key).first() if key else None
+    if worker is None or not policy.may_plan_route(caller.user, worker):
+        raise frontdoor.refuse(caller, "worker_route", worker_id)
+    if not team:
+        return [worker]
+    # a team: the active workers of the worker's unit and service whose day the caller plans
+    mates = Worker.objects.filter(is_active=True, unit_id=worker.unit_id, service_id=worker.service_id).select_related(
+        "unit", "service"
+    )
+    return [worker] + [
+        w for w in mates.order_by("last_name", "pk") if w.pk != worker.pk and policy.may_plan_route(caller.user, w)
+    ]
+
+
+def _day(value) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def route_plan_as(caller: Caller, worker_id, day=None, *, team: bool = False) -> dayplan.DayPlan:
+    """The day's visits as the route that minimises travel (reads only); the families in
+    it are logged."""
+    workers = _route_workers(caller, worker_id, team)
+    plan = dayplan.plan_day(workers, _day(day), seconds=settings.ROUTE_SOLVER_SECONDS)
+    frontdoor.log(
+        caller,
+        AccessEvent.Action.LIST,
+        "appointment",
+        [(v.appointment.pk, v.appointment.family_id) for v in plan.visits],
+        policy.list_basis(caller.user),
+    )
+    return plan
+
+
+def route_accept_as(caller: Caller, worker_id, day, fingerprint: str, *, team: bool = False) -> dict:
+    """Carry out the plan as shown (``fingerprint``): visits moved, travel legs booked,
+    through the booking services, all or nothing."""
+    workers = _route_workers(caller, worker_id, team)
+    plan = dayplan.plan_day(workers, _day(day), seconds=settings.ROUTE_SOLVER_SECONDS)
+    if fingerprint != plan.fingerprint:
+        raise ValidationError(_("The day changed since the plan was shown; check the new plan and accept again."))
+    done = dayplan.apply(actor=caller.user, plan=plan)
+    frontdoor.log(
+        caller,
+        AccessEvent.Action.UPDATE,
+        "appointment",
+        [(v.appointment.pk, v.appointment.family_id) for v in plan.visits if v.moved],
         policy.list_basis(caller.user),
     )
     return done

@@ -221,3 +221,41 @@ def absence(request, pk: int):
         {"plan": plan, "absence": plan.absence, "error": error, "may_see_address": policy.may_see_address},
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def route(request, pk: int):
+    """A worker's (or their team's) day as the route with the least travel: visits with a
+    time window placed, fixed ones kept, travel between them; accepting moves the visits
+    and books the travel legs."""
+    caller = Caller.page(request)
+    source = request.POST if request.method == "POST" else request.GET
+    day, team = source.get("date", ""), source.get("team") == "1"
+    error = None
+    if request.method == "POST":
+        try:
+            done = usecases.route_accept_as(caller, pk, day, request.POST.get("fingerprint", ""), team=team)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Route accepted: %(m)d visits moved, %(t)d travel entries booked.")
+                % {"m": done["moved"], "t": done["travel_booked"]},
+            )
+            return redirect(reverse("allocation:route", args=[pk]) + f"?date={day}" + ("&team=1" if team else ""))
+    plan = usecases.route_plan_as(caller, pk, day, team=team)
+    return render(
+        request,
+        "allocation/route.html",
+        {
+            "plan": plan,
+            "worker": plan.workers[0],
+            "team": team,
+            "error": error,
+            "previous_day": plan.day - dt.timedelta(days=1),
+            "next_day": plan.day + dt.timedelta(days=1),
+        },
+        status=400 if error else 200,
+    )

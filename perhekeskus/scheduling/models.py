@@ -183,6 +183,11 @@ class Appointment(models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     notes_to_heed = models.CharField(_("notes to heed"), max_length=500, blank=True)
+    # A visit with a time window (home help: "between 9 and 11") may start any time in
+    # [window_start, window_end]; planned_start is the current plan inside it, which the
+    # route planner may move (docs/allocation.md). Both empty: a fixed time.
+    window_start = models.DateTimeField(_("may start from"), null=True, blank=True)
+    window_end = models.DateTimeField(_("may start until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     actual_start = models.DateTimeField(_("actual start"), null=True, blank=True)
     actual_end = models.DateTimeField(_("actual end"), null=True, blank=True)
@@ -215,6 +220,11 @@ class Appointment(models.Model):
                 condition=Q(planned_end__gt=models.F("planned_start")), name="appointment_end_after_start"
             ),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="appointment_price_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(window_start__isnull=True, window_end__isnull=True)
+                | Q(window_start__isnull=False, window_end__gte=models.F("window_start")),
+                name="appointment_window_both_or_none",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(

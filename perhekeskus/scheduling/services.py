@@ -376,10 +376,18 @@ def appointment_book(
     pair: Worker | None = None,
     confirm_outside_shift: bool = False,
     series: AppointmentSeries | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
     _checked: bool = False,
 ) -> Appointment:
-    """Book one appointment for a worker (and an invited work pair)."""
+    """Book one appointment for a worker (and an invited work pair). ``window``: the
+    visit may start any time in it (home help); ``start`` is the plan inside it."""
     price = work_type.default_unit_price if unit_price is None else unit_price
+    if window is not None:
+        w_start, w_end = window
+        if not (w_start <= start <= w_end) or timezone.localtime(w_start).date() != timezone.localtime(w_end).date():
+            raise ValidationError(
+                {"window_start": [_("The planned start must lie inside the time window, on the same day.")]}
+            )
     workers = [worker] + ([pair] if pair else [])
     interval = [Interval(start, end)]
     with transaction.atomic():
@@ -414,6 +422,8 @@ def appointment_book(
                 address=address,
                 notes_to_heed=notes_to_heed,
                 series=series,
+                window_start=window[0] if window else None,
+                window_end=window[1] if window else None,
                 created_by=actor if actor and actor.is_authenticated else None,
             )
             if persons:

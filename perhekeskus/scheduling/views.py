@@ -232,6 +232,7 @@ def worker_calendar(request, pk: int):
         prev_day, next_day, weeks = day - step, day + step, None
     context = {
         "worker": worker,
+        "may_plan_route": policy.may_plan_route(request.user, worker),
         "row": row,
         "view": view,
         "day": day,

@@ -71,6 +71,10 @@ CLIENT_DATA = {
     "api/proposal-rows/{pk}/edit/": ("post", "proposal_row", 404, True),
     "api/absences/{pk}/plan/": ("get", "absence", 404, True),
     "api/absences/{pk}/replan/": ("post", "absence", 404, True),
+    # a day's route lists the worker's visits with their families: their own or their planner's
+    "allocation/routes/{pk}/": ("get", "worker", 404, True),
+    "api/routes/{pk}/": ("get", "worker", 404, True),
+    "api/routes/{pk}/accept/": ("post", "worker", 404, True),
     # purchased services are managers', coordinators' and administrators': others are
     # refused before any lookup (their own scope: tests/reports/test_purchases.py)
     "reports/purchases/{pk}/": ("get", "purchase", 403, True),

@@ -150,6 +150,7 @@ PAGE_WRITES = {
     "allocation/proposals/{pk}/accept/": ("proposal", lambda w, own: {"row": [w["ids"]["proposal_row"]]}),
     "allocation/proposal-rows/{pk}/": ("proposal_row", lambda w, own: {"action": "remove"}),
     "allocation/absences/{pk}/": ("absence", lambda w, own: {"fingerprint": "x"}),
+    "allocation/routes/{pk}/": ("worker", lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"}),
 }
 API_WRITES = {
     ("post", "/api/appointments/"): (None, booking_json),
@@ -163,6 +164,10 @@ API_WRITES = {
     ("post", "/api/proposals/{id}/accept/"): ("proposal", lambda w, own: {}),
     ("post", "/api/proposal-rows/{id}/edit/"): ("proposal_row", lambda w, own: {"action": "remove"}),
     ("post", "/api/absences/{id}/replan/"): ("absence", lambda w, own: {"fingerprint": "x"}),
+    ("post", "/api/routes/{id}/accept/"): (
+        "worker",
+        lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"},
+    ),
 }
 # Writes that name no client data by id, or are no writes of client data, and why.
 PAGE_OTHER = {
@@ -343,6 +348,7 @@ def world(db):
             "proposal": proposal.pk,
             "proposal_row": proposal_row.pk,
             "absence": absence.pk,
+            "worker": worker.pk,
         },
         "actors": actors,
     }
