@@ -27,6 +27,10 @@ run: install messages
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_users --url http://127.0.0.1:$(PORT)/
+	@# the task worker (queue proposals are solved outside the web process) runs beside
+	@# the server and stops with it
+	$(BIN)/python manage.py db_worker --interval 1 --no-startup-delay -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 checks: install messages

@@ -27,7 +27,9 @@ DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "solo
 def best_known(readme: Path) -> dict[str, tuple[float, int]]:
     out = {}
     if readme.exists():
-        for name, dist, routes in re.findall(r"^\|\s*(\w+)\s*\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|", readme.read_text(), re.M):
+        for name, dist, routes in re.findall(
+            r"^\|\s*(\w+)\s*\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|", readme.read_text(), re.M
+        ):
             out[name] = (float(dist), int(routes))
     return out
 

@@ -2,7 +2,8 @@
 
 Service and serializer errors answer 400 with field errors ({"field": ["message"]}),
 a booking conflict answers 409 in the same shape, an unknown or invisible object 404,
-and a missing or insufficient login 401/403 ({"detail": "message"})."""
+a missing or insufficient login 401/403 and a body of an unsupported media type 415
+({"detail": "message"})."""
 
 FIELD_ERRORS = {
     "type": "object",
@@ -30,6 +31,8 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault("404", _response("No such object, or not visible to the user.", detail))
             if method in ("post", "put", "patch") or operation.get("parameters"):
                 responses.setdefault("400", _response("Invalid input; nothing was saved.", field_errors))
+            if "requestBody" in operation:
+                responses.setdefault("415", _response("The request body's media type is not supported.", detail))
             if path.startswith("/api/appointments/") and method in ("post", "patch", "put"):
                 responses.setdefault("409", _response("The time is already booked (says with what).", field_errors))
     return result

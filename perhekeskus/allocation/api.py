@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from perhekeskus.access.frontdoor import Caller
@@ -14,6 +15,12 @@ from perhekeskus.scheduling.models import Absence
 
 from . import usecases
 from .models import Proposal, ProposalRow
+
+
+def _body(request) -> dict:
+    """The request body as a mapping (a JSON list or scalar reads as empty: the use case
+    then answers with its field errors)."""
+    return request.data if isinstance(request.data, dict) else {}
 
 
 class SlotSerializer(serializers.Serializer):
@@ -82,8 +89,18 @@ class FiguresSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    summary = FiguresSerializer(allow_null=True, help_text="The proposal's figures (when done).")
-    greedy = FiguresSerializer(allow_null=True, help_text="The same figures allocating one by one in queue order.")
+    summary = serializers.SerializerMethodField(help_text="The proposal's figures (null until it is done).")
+    greedy = serializers.SerializerMethodField(
+        help_text="The same figures allocating one by one in queue order (null until done)."
+    )
+
+    @extend_schema_field(FiguresSerializer(allow_null=True))
+    def get_summary(self, obj) -> dict | None:
+        return FiguresSerializer(obj.summary).data if obj.summary else None
+
+    @extend_schema_field(FiguresSerializer(allow_null=True))
+    def get_greedy(self, obj) -> dict | None:
+        return FiguresSerializer(obj.greedy).data if obj.greedy else None
 
     class Meta:
         model = Proposal
@@ -92,13 +109,6 @@ class ProposalSerializer(serializers.ModelSerializer):
             "solver_status", "objective", "bound", "gap", "summary", "greedy", "changes", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        for key in ("summary", "greedy"):
-            if not getattr(instance, key):
-                data[key] = None
-        return data
 
 
 class ProposalRowSerializer(serializers.ModelSerializer):
@@ -151,6 +161,7 @@ class ProposalViewSet(viewsets.ViewSet):
     solve runs as a background task; poll the proposal until its status is done."""
 
     lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]  # bodies are JSON; anything else answers 415
 
     @extend_schema(responses=ProposalSerializer(many=True))
     def list(self, request):
@@ -178,6 +189,7 @@ class ProposalViewSet(viewsets.ViewSet):
     @extend_schema(request=AcceptSerializer, responses=AcceptedSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
+        usecases.find_as(Caller.api(request), "proposal", pk)
         s = AcceptSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         booked, failed = usecases.proposal_accept_as(Caller.api(request), pk, s.validated_data.get("rows") or [])
@@ -189,13 +201,16 @@ class ProposalRowViewSet(viewsets.ViewSet):
     alternatives (which pins it)."""
 
     lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]  # bodies are JSON; anything else answers 415
 
     @extend_schema(request=RowActionSerializer, responses=ProposalRowSerializer)
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
-        # the use case finds the row (or refuses, logged) before it reads the action
+        # the row is found (or refused, logged) before the body is read
+        usecases.find_as(Caller.api(request), "proposal_row", pk)
+        data = _body(request)
         row = usecases.proposal_row_as(
-            Caller.api(request), pk, action=str(request.data.get("action", "")), choice=request.data.get("choice")
+            Caller.api(request), pk, action=str(data.get("action", "")), choice=data.get("choice")
         )
         return Response(ProposalRowSerializer(row).data)
 
@@ -249,6 +264,7 @@ class AbsenceViewSet(viewsets.ViewSet):
     """Workers' absences (no client data) and the re-plan of their appointments."""
 
     lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]  # bodies are JSON; anything else answers 415
 
     @extend_schema(responses=AbsenceSerializer(many=True))
     def list(self, request):
@@ -273,7 +289,9 @@ class AbsenceViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def replan(self, request, pk=None):
         # the use case finds the absence (or refuses, logged) before it reads the fingerprint
-        return Response(usecases.absence_replan_as(Caller.api(request), pk, str(request.data.get("fingerprint", ""))))
+        usecases.find_as(Caller.api(request), "absence", pk)  # before the body is read
+        fingerprint = str(_body(request).get("fingerprint", ""))
+        return Response(usecases.absence_replan_as(Caller.api(request), pk, fingerprint))
 
 
 # --- home-visit routes -----------------------------------------------------------------
@@ -304,6 +322,11 @@ class RoutePlanSerializer(serializers.Serializer):
     visits = RouteVisitSerializer(many=True)
 
 
+class RouteQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+    team = serializers.BooleanField(required=False, default=False)
+
+
 class RouteAcceptSerializer(serializers.Serializer):
     date = serializers.DateField()
     fingerprint = serializers.CharField()
@@ -321,6 +344,7 @@ class RouteViewSet(viewsets.ViewSet):
     ``date`` (and ``team=1``) proposes, ``accept`` moves the visits and books travel."""
 
     lookup_value_regex = r"[0-9]{1,18}"
+    parser_classes = [JSONParser]  # bodies are JSON; anything else answers 415
 
     @extend_schema(
         parameters=[
@@ -330,19 +354,19 @@ class RouteViewSet(viewsets.ViewSet):
         responses=RoutePlanSerializer,
     )
     def retrieve(self, request, pk=None):
+        q = RouteQuerySerializer(data=request.query_params)
+        q.is_valid(raise_exception=True)
         plan = usecases.route_plan_as(
-            Caller.api(request),
-            pk,
-            request.query_params.get("date"),
-            team=request.query_params.get("team") in ("1", "true"),
+            Caller.api(request), pk, q.validated_data.get("date"), team=q.validated_data["team"]
         )
         return Response(RoutePlanSerializer(plan).data)
 
     @extend_schema(request=RouteAcceptSerializer, responses=RouteAcceptedSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        # the use case finds the worker (or refuses, logged) before it reads the rest
-        data = request.data
+        # the worker is found (or refused, logged) before the body is read
+        usecases.find_as(Caller.api(request), "worker_route", pk)
+        data = _body(request)
         return Response(
             usecases.route_accept_as(
                 Caller.api(request), pk, data.get("date"), str(data.get("fingerprint", "")), team=bool(data.get("team"))

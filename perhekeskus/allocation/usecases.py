@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from perhekeskus.access import frontdoor, policy
@@ -58,7 +58,13 @@ def proposal_request_as(
     """Ask for a proposal for the caller's waiting queue (or a filtered part of it). The
     solve is enqueued as a task; the page follows its progress. With ``previous_id`` it
     is a what-if: the previous proposal's filter, pins and removals carried over."""
-    previous = _proposal(caller, previous_id) if previous_id not in (None, "") else None
+    previous = None
+    if previous_id not in (None, ""):
+        key = frontdoor.as_id(previous_id)
+        previous = Proposal.objects.select_related("service").filter(pk=key).first() if key else None
+        if previous is None or not policy.may_see_proposal(caller.user, previous):
+            frontdoor.refuse(caller, "proposal", previous_id)
+            raise ValidationError({"previous": [_("Choose one of your own proposals.")]})
     if not policy.may_propose_queue(caller.user):
         raise Forbidden()
     errors = {}
@@ -81,10 +87,18 @@ def proposal_request_as(
         created_by=caller.user, previous=previous, service=service, urgency=urgency or "", seconds=limit
     )
     proposals.event(proposal, caller.user, "requested", previous=previous.pk if previous else None)
-    result = tasks.solve_proposal.enqueue(proposal.pk)
+    # the explanations are written in the language the proposal was asked in
+    result = tasks.solve_proposal.enqueue(proposal.pk, translation.get_language() or settings.LANGUAGE_CODE)
     Proposal.objects.filter(pk=proposal.pk, task_id="").update(task_id=str(result.id)[:64])
     proposal.refresh_from_db()
     return proposal
+
+
+def proposal_again_as(caller: Caller, pk) -> Proposal:
+    """What-if on a proposal named in the address: an unknown or another's is refused as
+    unknown (logged)."""
+    _proposal(caller, pk)
+    return proposal_request_as(caller, previous_id=pk)
 
 
 def queue_services_as(caller: Caller) -> list[Service]:
@@ -322,3 +336,26 @@ def route_accept_as(caller: Caller, worker_id, day, fingerprint: str, *, team: b
         policy.list_basis(caller.user),
     )
     return done
+
+
+def find_as(caller: Caller, kind: str, pk) -> None:
+    """The lookup an operation on ``kind`` starts with, on its own: the API asks it before
+    it reads a request body, so that an object the caller may not name is refused (and
+    logged) as unknown whatever the body is."""
+    if kind == "proposal":
+        _proposal(caller, pk)
+    elif kind == "proposal_row":
+        key = frontdoor.as_id(pk)
+        row = ProposalRow.objects.select_related("need__service", "proposal").filter(pk=key).first() if key else None
+        if (
+            row is None
+            or not policy.may_see_proposal(caller.user, row.proposal)
+            or not policy.may_allocate(caller.user, row.need)
+        ):
+            raise frontdoor.refuse(caller, "proposal_row", pk, row.need.family_id if row else None)
+    elif kind == "absence":
+        _absence(caller, pk)
+    elif kind == "worker_route":
+        _route_workers(caller, pk, team=False)
+    else:
+        raise ValueError(kind)

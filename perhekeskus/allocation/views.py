@@ -120,7 +120,7 @@ def proposal(request, pk: int):
 def proposal_again(request, pk: int):
     """What-if: solve again with this proposal's pins and removals."""
     try:
-        again = usecases.proposal_request_as(Caller.page(request), previous_id=pk)
+        again = usecases.proposal_again_as(Caller.page(request), pk)
     except ValidationError as exc:
         flash_errors(request, exc)
         return redirect("allocation:proposal", pk)

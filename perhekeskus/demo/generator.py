@@ -82,6 +82,11 @@ class DemoWorker:
     client_types: list[WorkType]
     caseload: list[int] = field(default_factory=list)
     colleagues: list[DemoWorker] = field(default_factory=list)
+    # how full the worker's days are (utilisation varies: some have room, some are over)
+    fill: float = 0.9
+
+
+SHIFT_WEEKS_AHEAD = 16
 
 
 def _next_id(model) -> int:
@@ -184,7 +189,7 @@ def generate(
                             langs.append(languages[rnd.choice(["ru", "ar", "so"])])
                         worker.languages.set(langs)
                         worker.competences.set(rnd.sample(competences, rnd.randint(0, 3)))
-                        dw = DemoWorker(worker, hours, home_share, unit_types)
+                        dw = DemoWorker(worker, hours, home_share, unit_types, fill=rnd.uniform(0.45, 1.0))
                         unit_workers.append(dw)
                         demo_workers.append(dw)
                 for dw in unit_workers:
@@ -204,6 +209,7 @@ def generate(
         _named_workers(rnd, demo_workers, family_ids, today)
         say("Shifts and appointments…")
         counts = _calendar(rnd, demo_workers, shared_types, person_ids_by_family, today, days_back, days_ahead, quiet)
+        _allocation_demo(rnd, demo_workers, today)
         users = _demo_users(demo_workers)
         _access_demo(rnd, today)
         say("Intake: contacts, notifications, service needs…")
@@ -407,6 +413,11 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
             )
             shift_id += 1
             cursor = shift_start + rnd.choice([0, 0, 15, 30])
+            # the coming weeks are booked less the further they are (as in a real calendar)
+            ahead_days = (day - today).days
+            fill = (
+                dw.fill if ahead_days < 0 else dw.fill * (0.8 if ahead_days < 7 else 0.55 if ahead_days < 14 else 0.35)
+            )
 
             def free(s, e, who):
                 return all(e <= bs or s >= be for bs, be in busy.get(who, []))
@@ -489,6 +500,9 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                 place(90, lambda s, e: add(t_training, s, e))
             visits = 0
             while cursor < shift_end - 45:
+                if rnd.random() > fill:
+                    cursor += rnd.choice([30, 45, 60, 90])  # room in the day
+                    continue
                 roll = rnd.random()
                 if dw.client_types and dw.caseload and roll < 0.55:
                     family = rnd.choice(dw.caseload)
@@ -541,6 +555,18 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
         totals["participants"] += len(participants)
         progress.update(1)
     progress.close()
+    # shifts are planned further ahead than the calendar is booked: allocation books
+    # series of up to twelve weeks from next Monday
+    ahead = []
+    for day in _working_days(days[-1] + dt.timedelta(days=1), today + dt.timedelta(weeks=SHIFT_WEEKS_AHEAD)):
+        for dw in demo_workers:
+            h_from, h_to = catalogue.WORKING_HOURS[dw.hours]
+            ahead.append(
+                Shift(id=shift_id, worker_id=dw.worker.pk, start=_aware(day, h_from * 60), end=_aware(day, h_to * 60))
+            )
+            shift_id += 1
+    Shift.objects.bulk_create(ahead, batch_size=BATCH)
+    totals["shifts"] += len(ahead)
     _reset_sequences([persons_through])
     return totals
 
@@ -776,4 +802,42 @@ def _access_demo(rnd, today) -> None:
                 reviewed_by=User.objects.filter(username="johtaja").first() or admin,
                 reviewed_at=now - dt.timedelta(days=18),
                 note="Perusteltu, käyty läpi työntekijän kanssa.",
+            )
+
+
+def _allocation_demo(rnd, demo_workers, today) -> None:
+    """What the allocation pages need to show: a worker off ill next week with planned
+    visits to re-plan, and a home-help team whose coming visits have time windows (the
+    route planner places them)."""
+    from perhekeskus.scheduling.services import absence_record
+
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    busy = [
+        dw
+        for dw in demo_workers
+        if dw.client_types and dw.worker.profession not in ("public_health_nurse", "school_nurse")
+    ]
+    if busy:
+        ill = busy[len(busy) // 2].worker
+        absence_record(
+            actor=None,
+            worker=ill,
+            start=_aware(monday, 0),
+            end=_aware(monday + dt.timedelta(days=3), 0),
+            reason="ill",
+        )
+    # home help: visits from tomorrow on may start within an hour either side
+    home_help = [dw.worker.pk for dw in demo_workers if dw.worker.service.name == "Lapsiperheiden kotipalvelu"]
+    start = _aware(today + dt.timedelta(days=1), 0)
+    for a in Appointment.objects.filter(
+        planned_start__gte=start,
+        location_kind=Appointment.LocationKind.CLIENT_HOME,
+        participants__resource__worker__in=home_help,
+        participants__role="primary",
+        status=Appointment.Status.PLANNED,
+    ).only("id", "planned_start"):
+        if rnd.random() < 0.7:
+            Appointment.objects.filter(pk=a.pk).update(
+                window_start=a.planned_start - dt.timedelta(minutes=60),
+                window_end=a.planned_start + dt.timedelta(minutes=60),
             )

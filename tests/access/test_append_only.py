@@ -15,6 +15,7 @@ from django.utils import timezone
 from perhekeskus.access import db
 from perhekeskus.access.models import AccessEvent, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
 from perhekeskus.access.services import consent_record
+from perhekeskus.allocation.models import Proposal, ProposalEvent
 from perhekeskus.intake import services as intake_services
 from perhekeskus.intake.models import IntakeEvent
 from perhekeskus.people.models import Person
@@ -56,7 +57,9 @@ def _rows():
         actor=None, channel="phone", organisation=org, message="Huoli", phone="0401234567"
     )
     intake_event = IntakeEvent.objects.filter(contact=contact).first()
-    return [event, consent, withdrawal, grant, review, change, intake_event]
+    proposal = Proposal.objects.create(created_by=user)
+    proposal_event = ProposalEvent.objects.create(proposal=proposal, actor=user, action="requested")
+    return [event, consent, withdrawal, grant, review, change, intake_event, proposal_event]
 
 
 @pytest.mark.django_db

@@ -130,9 +130,10 @@ def test_a_proposal_places_the_urgent_first_explains_and_books_on_acceptance(cli
     assert len(placed) == 4
     assert needs[0].pk in placed and needs[2].pk in placed
     swedish = rows[needs[5].pk]
-    assert swedish.worker_id is None and "without the language" in swedish.why_unassigned
+    # written in the language the proposal was asked in (the page's: Finnish)
+    assert swedish.worker_id is None and "ilman kieltä" in swedish.why_unassigned
     left = [r for n, r in rows.items() if r.worker_id is None and n != needs[5].pk]
-    assert len(left) == 1 and "priority" in left[0].why_unassigned
+    assert len(left) == 1 and "tärkeysjärjestyksessä" in left[0].why_unassigned
     assert all(r.explanation for r in rows.values() if r.worker_id)
     assert proposal.summary["assigned"] == 4 and proposal.greedy["assigned"] <= 4
     page = client.get(f"/allocation/proposals/{proposal.pk}/").content.decode()
@@ -241,3 +242,7 @@ def test_the_api_asks_follows_and_accepts(queue, settings):
     other.force_authenticate(queue["other"])
     assert other.get(f"/api/proposals/{pk}/").status_code == 404
     assert other.post("/api/proposals/", {"seconds": 0}, format="json").status_code == 400
+    # a what-if on another's proposal: the same field error as an unknown one, logged
+    refused = other.post("/api/proposals/", {"previous": pk}, format="json")
+    assert refused.status_code == 400 and "previous" in refused.json()
+    assert other.post("/api/proposals/", {"previous": 10**9}, format="json").json() == refused.json()

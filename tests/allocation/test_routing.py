@@ -190,6 +190,7 @@ def test_someone_else_cannot_plan_the_route(day_of_visits):
     api.force_authenticate(other)
     assert api.get(f"/api/routes/{day_of_visits['worker'].pk}/?date={day_of_visits['day']}").status_code == 404
     assert api.post(f"/api/routes/{day_of_visits['worker'].pk}/accept/", {"fingerprint": "x"}).status_code == 404
+    assert api.post(f"/api/routes/{day_of_visits['worker'].pk}/accept/", [1], format="json").status_code == 404
     api.force_authenticate(day_of_visits["coordinator"])
     plan = api.get(f"/api/routes/{day_of_visits['worker'].pk}/?date={day_of_visits['day']}").json()
     assert plan["feasible"] and len(plan["visits"]) == 4
