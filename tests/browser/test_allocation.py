@@ -88,7 +88,7 @@ def test_coordinator_takes_a_need_through_the_candidates_to_booked_visits(page, 
     page.click("text=Perhe Kiireinen")
     page.click("text=Kuka voisi ottaa")
     page.wait_for_url("**/candidates/")
-    assert "Aino Aamunen" in page.content() and "Bertta Iltanen" in page.content()
+    assert "Aamunen" in page.content() and "Iltanen" in page.content()
     assert serious(page) == []
     assert no_overflow(page)
     # the first offered time of the best candidate: the whole series is booked
