@@ -334,9 +334,10 @@ class RouteAcceptSerializer(serializers.Serializer):
 
 
 class RouteAcceptedSerializer(serializers.Serializer):
-    moved = serializers.IntegerField()
-    travel_booked = serializers.IntegerField()
-    travel_replaced = serializers.IntegerField()
+    moved = serializers.IntegerField(help_text="Visits moved.")
+    travel_booked = serializers.IntegerField(help_text="New travel entries.")
+    travel_retimed = serializers.IntegerField(help_text="Existing travel entries put on the new legs.")
+    travel_replaced = serializers.IntegerField(help_text="Surplus travel entries cancelled as replaced.")
 
 
 class RouteViewSet(viewsets.ViewSet):

@@ -193,15 +193,32 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     worker's offer is not five ways of taking the same mornings."""
     per_week, weeks = need.sessions_per_week, need.weeks
 
+    free = calendar.free
+    weekly: dict = {}  # (weekday, time) -> [fits in week 0, week 1, ...], computed once
+
+    def week_fits(key) -> list[bool]:
+        hit = weekly.get(key)
+        if hit is None:
+            _start, days, _dates, mask = grid[key]
+            hit = weekly[key] = [(free[d] & mask) == mask for d in days]
+        return hit
+
     def fits_all(key) -> bool:
         _start, days, _dates, mask = grid[key]
-        return all(calendar.fits(days, mask))
+        if key in weekly:
+            return all(weekly[key])
+        return all((free[d] & mask) == mask for d in days)  # stops at the first week that fails
 
     found: list[tuple[dt.time, tuple[int, ...]]] = []
+    distinct: set = set()
     for time in times:
         ok = [d for d in WEEKDAYS if fits_all((d, time))]
         if len(ok) >= per_week:
-            found.extend((time, combo) for combo in _combos(ok, per_week))
+            for combo in _combos(ok, per_week):
+                found.append((time, combo))
+                distinct.add(combo)
+        if len(distinct) >= limit:
+            break  # later times only add patterns that come after these in the offer
     first_of: dict[tuple, tuple] = {}
     for time, combo in found:
         first_of.setdefault(combo, (time, combo))
@@ -217,7 +234,7 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     # no full fit: the pattern whose weekdays fit the most weeks
     best: Slot | None = None
     for time in times:
-        ok = {d: calendar.fits(grid[(d, time)][1], grid[(d, time)][3]) for d in WEEKDAYS}
+        ok = {d: week_fits((d, time)) for d in WEEKDAYS}
         ranked = sorted(WEEKDAYS, key=lambda d: (-sum(ok[d]), d))[:per_week]
         fits = sum(sum(ok[d]) for d in ranked)
         if best is None or fits > best.fits:
@@ -446,6 +463,8 @@ def candidates(need: ServiceNeed, *, user, today: dt.date | None = None) -> list
     ctx = family_context([need.family_id], [w.resource_id for w in providers])
     children = intake_selectors.family_children(need.family_id)
     grid_of = grid_cache(first_day)
-    out = [evaluate(need, w, loaded, ctx, grid_of, children) for w in pool]
+    # the caseloads of the child-protection social workers among them: four queries
+    carried = intake_selectors.caseload_children_many([w for w in providers if intake_selectors.caseload_applies(w)])
+    out = [evaluate(need, w, loaded, ctx, grid_of, children, carried_of=lambda w: carried[w.pk]) for w in pool]
     out.sort(key=lambda c: (not c.eligible, -c.score, c.worker.last_name, c.worker.pk))
     return out

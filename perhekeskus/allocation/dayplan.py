@@ -122,7 +122,7 @@ def plan_day(workers: list[Worker], day: dt.date, *, matrix=None, seconds: float
             resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo,
             appointment__status=Appointment.Status.PLANNED,
         )
-        .exclude(appointment__work_type__work_class=WorkClass.TRAVEL, appointment__notes_to_heed=ROUTE_NOTE)
+        .exclude(appointment__work_type__work_class=WorkClass.TRAVEL)  # travel is what the plan decides
         .select_related("appointment__family", "appointment__work_type")
         .prefetch_related("appointment__participants")
         .order_by("start")
@@ -205,69 +205,106 @@ def plan_day(workers: list[Worker], day: dt.date, *, matrix=None, seconds: float
         plan.back[w.pk] = minutes[prev][workers.index(w)]
     plan.visits.sort(key=lambda v: (v.worker.last_name, v.start))
     plan.travel_planned = sum(v.travel_before for v in plan.visits) + sum(plan.back.values())
+    if plan.feasible and plan.travel_planned >= plan.travel_now - 0.5:
+        # no travel saved: keep the day as it is (its travel legs are still put in the calendar)
+        plan.visits, plan.back = [], {}
+        for i, w in enumerate(workers):
+            prev = i
+            for k, (a, vw) in enumerate(visits):
+                if vw.pk != w.pk:
+                    continue
+                place = len(workers) + k
+                plan.visits.append(
+                    PlannedVisit(
+                        a, w, a.planned_start, a.planned_end, minutes[prev][place], km[prev][place],
+                        moved=False, window=a.pk in movable,
+                    )
+                )  # fmt: skip
+                prev = place
+            if prev != i:
+                plan.back[w.pk] = minutes[prev][i]
+        plan.travel_planned = plan.travel_now
     plan.unplaced = [by_id[i][0] for i in result.unplaced]
     plan.seconds = _time.perf_counter() - started
     return plan
 
 
+@dataclass
+class _Move:
+    appointment: Appointment
+    worker: Worker
+    start: dt.datetime
+    end: dt.datetime
+
+
 @transaction.atomic
 def apply(*, actor, plan: DayPlan) -> dict:
-    """Move the visits to their planned times (and workers), then book the travel legs,
-    all through the booking services, all or nothing. The planner's earlier travel
-    entries of the day are moved onto the new legs (or cancelled when fewer are needed),
-    so a day can be planned again."""
+    """Move the visits to their planned times (and workers) and put the travel legs in
+    the calendar, all through the booking services, all or nothing. The day's existing
+    travel entries of each worker (alone on them) are re-timed onto the new legs, in
+    order; more legs than entries are booked as new travel entries, fewer leave the
+    surplus cancelled as replaced. Moves go in an order that never passes through a
+    collision."""
     if not plan.feasible:
         raise ValidationError(plan.problem or _("The plan is not feasible."))
     lo = dt.datetime.combine(plan.day, dt.time(0), tzinfo=HELSINKI)
     hi = lo + dt.timedelta(days=1)
-    old_travel = list(
-        Appointment.objects.filter(
-            participants__resource__worker__in=plan.workers, participants__active=True, planned_start__lt=hi,
-            planned_end__gt=lo, status=Appointment.Status.PLANNED, work_type__work_class=WorkClass.TRAVEL,
-            notes_to_heed=ROUTE_NOTE,
-        ).distinct().order_by("planned_start")
-    )  # fmt: skip
-    # the old travel entries leave the way first: cancelled as replaced (reason "other")
-    for a in old_travel:
+    legs_of: dict[int, list] = {}
+    for w, start, end, _minutes in plan.legs():
+        legs_of.setdefault(w.pk, []).append((start, end))
+    pending: list[_Move] = [_Move(v.appointment, v.worker, v.start, v.end) for v in plan.visits if v.moved]
+    to_book, surplus = [], []
+    for w in plan.workers:
+        old = [
+            p.appointment
+            for p in Participant.objects.filter(
+                resource_id=w.resource_id, role="primary", active=True, start__lt=hi, end__gt=lo,
+                appointment__status=Appointment.Status.PLANNED, appointment__work_type__work_class=WorkClass.TRAVEL,
+            ).select_related("appointment").prefetch_related("appointment__participants").order_by("start")
+            if sum(1 for q in p.appointment.participants.all() if q.active) == 1
+        ]  # fmt: skip
+        legs = legs_of.get(w.pk, [])
+        for a, (start, end) in zip(old, legs, strict=False):
+            if (a.planned_start, a.planned_end) != (start, end):
+                pending.append(_Move(a, w, start, end))
+        surplus += old[len(legs) :]
+        to_book += [(w, start, end) for start, end in legs[len(old) :]]
+    for a in surplus:  # rare: the plan needs fewer trips than the day had
         scheduling_services.appointment_cancel(
-            actor=actor,
-            appointment=a,
-            reason="other",
-            text=_("Replaced by a new route plan."),
+            actor=actor, appointment=a, reason="other", text=_("Replaced by a new route plan."),
             cancelled_by="organisation",
-        )
-    pending = [v for v in plan.visits if v.moved]
-    moved = 0
-    # move in an order that never passes through a collision: a visit whose target is
-    # free of the others' current times goes first
+        )  # fmt: skip
+    moved = retimed = 0
     while pending:
         progressed = False
-        for v in list(pending):
-            blockers = [
-                o
+        for m in list(pending):
+            blocked = any(
+                o is not m
+                and o.worker.pk == m.worker.pk
+                and o.appointment.planned_start < m.end
+                and o.appointment.planned_end > m.start
                 for o in pending
-                if o is not v
-                and o.worker.pk == v.worker.pk
-                and o.appointment.planned_start < v.end
-                and o.appointment.planned_end > v.start
-            ]
-            if blockers:
+            )
+            if blocked:
                 continue
-            updated = scheduling_services.appointment_update(
-                actor=actor, appointment=v.appointment, worker=v.worker, start=v.start, end=v.end
-            )[0]
-            v.appointment = updated
-            pending.remove(v)
-            moved += 1
+            m.appointment = scheduling_services.appointment_update(
+                actor=actor, appointment=m.appointment, worker=m.worker, start=m.start, end=m.end,
+                confirm_outside_shift=True,
+            )[0]  # fmt: skip
+            pending.remove(m)
+            if m.appointment.work_type.work_class == WorkClass.TRAVEL:
+                retimed += 1
+            else:
+                moved += 1
             progressed = True
         if not progressed:
             raise ValidationError(_("The visits cannot be moved one by one without a collision; move them by hand."))
     booked = 0
     if plan.travel_type is not None:
-        for w, start, end, _minutes in plan.legs():
+        for w, start, end in to_book:
             scheduling_services.appointment_book(
                 actor=actor, worker=w, work_type=plan.travel_type, start=start, end=end, notes_to_heed=ROUTE_NOTE,
                 confirm_outside_shift=True,
             )  # fmt: skip
             booked += 1
-    return {"moved": moved, "travel_booked": booked, "travel_replaced": len(old_travel)}
+    return {"moved": moved, "travel_booked": booked, "travel_retimed": retimed, "travel_replaced": len(surplus)}

@@ -92,11 +92,10 @@ def gather(needs: list[ServiceNeed], user, today: dt.date | None = None):
     loaded = engine.load_workers(workers, first_day, 7 * weeks)
     ctx = engine.family_context([n.family_id for n in needs], [w.resource_id for w in workers])
     grid_of = engine.grid_cache(first_day)
-    carried: dict[int, set] = {}
+    # the caseloads of every child-protection social worker among them: four queries
+    carried = intake_selectors.caseload_children_many([w for w in workers if intake_selectors.caseload_applies(w)])
 
     def carried_of(w):
-        if w.pk not in carried:
-            carried[w.pk] = intake_selectors.caseload_children(w)
         return carried[w.pk]
 
     children_of: dict[int, set] = {}
@@ -152,7 +151,7 @@ def gather(needs: list[ServiceNeed], user, today: dt.date | None = None):
                 parts = [REASON_LABELS[code](n) % {"n": n} for code, n in failed.most_common()]
                 item.why_none = _("No worker fits: %(why)s.") % {"why": ", ".join(parts)}
         items.append(item)
-    cap_left = {w.pk: max(0, cap - len(carried_of(w))) for w in workers if w.pk in carried}
+    cap_left = {w_id: max(0, cap - len(children)) for w_id, children in carried.items()}
     return batch.Problem(items, options, cap_left), explain
 
 

@@ -11,6 +11,7 @@ planner in ``route_day`` reads the calendar and the booking services write.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 SCALE = 10  # PyVRP works in integers: tenths of a minute (or of a distance unit)
@@ -114,7 +115,10 @@ def solve(
                     locations[a], locations[b], distance=far if barred else t, duration=far if barred else t,
                     profile=profiles[v],
                 )  # fmt: skip
-    result = m.solve(stop=MaxRuntime(seconds), seed=seed, display=False)
+    with warnings.catch_warnings():
+        # PyVRP warns when it struggles to find a feasible solution; the plan says so itself
+        warnings.simplefilter("ignore")
+        result = m.solve(stop=MaxRuntime(seconds), seed=seed, display=False)
     best = result.best
     routes: dict = {}
     back: dict = {}

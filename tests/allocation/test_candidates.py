@@ -213,3 +213,25 @@ def test_the_api_gives_the_same_candidates_and_refuses_like_an_unknown_need(plac
     assert api.get(f"/api/service-needs/{place['need'].pk + 99}/candidates/").status_code == 404
     assert AccessEvent.objects.filter(username="vieras", basis="refused", object_type="service_need").count() == 2
     assert Person.objects.filter(first_name="Ella").exists()
+
+
+def test_caseloads_in_one_pass_equal_one_worker_at_a_time(place):
+    from perhekeskus.intake import selectors as intake_selectors
+
+    cp = ServiceFactory(organisation=place["service"].organisation, name="Lastensuojelu")
+    cp.receives_child_welfare_notifications = True
+    cp.save()
+    social = [make_worker(f"Sosiaali {i}", service=cp, profession="social_worker") for i in range(3)]
+    families = [FamilyFactory(name=f"Perhe Kuorma{i}") for i in range(4)]
+    for f in families:
+        make_person(f, first="Lapsi")
+        make_person(f, first="Toinen")
+        make_person(f, first="Aikuinen", role=Person.Role.GUARDIAN, born=dt.date(1980, 1, 1))
+    named_worker_assign(actor=None, family=families[0], worker=social[0], role="responsible_worker")
+    named_worker_assign(actor=None, family=families[1], worker=social[0], role="responsible_worker")
+    named_worker_assign(actor=None, family=families[2], worker=social[1], role="responsible_worker")
+    ServiceNeed.objects.filter(pk=place["need"].pk).update(status="allocated", worker=social[2])
+    many = intake_selectors.caseload_children_many(social)
+    for w in social:
+        assert many[w.pk] == intake_selectors.caseload_children(w)
+    assert len(many[social[0].pk]) == 4 and len(many[social[1].pk]) == 2
