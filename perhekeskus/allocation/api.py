@@ -285,6 +285,12 @@ class AbsenceViewSet(viewsets.ViewSet):
     def plan(self, request, pk=None):
         return Response(PlanSerializer(usecases.absence_plan_as(Caller.api(request), pk)).data)
 
+    @extend_schema(request=None, responses=AbsenceSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw an absence recorded by mistake: its time is capacity again."""
+        return Response(AbsenceSerializer(usecases.absence_withdraw_as(Caller.api(request), pk)).data)
+
     @extend_schema(request=ReplanSerializer, responses=ReplannedSerializer)
     @action(detail=True, methods=["post"])
     def replan(self, request, pk=None):

@@ -41,6 +41,8 @@ from perhekeskus.people.models import NamedWorker, Worker
 from perhekeskus.scheduling.models import Absence, Appointment, Participant, Shift
 from perhekeskus.scheduling.selectors import Epoch, merge_intervals, subtract_intervals
 
+from . import travel
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 WEEKDAYS = (1, 2, 3, 4, 5)  # Monday to Friday
 STEP = dt.timedelta(minutes=30)
@@ -95,9 +97,9 @@ class _Calendar:
     the exact times again). A pattern's fit over the weeks is then one AND a week."""
 
     def __init__(self, shifts, busy, days: list[list[float]], buffer: float):
-        shifts, busy = merge_intervals(shifts), merge_intervals(busy)
+        shifts = merge_intervals(shifts)
         self.shift_seconds = sum(e - s for s, e in shifts)
-        self.booked_seconds = sum(e - s for s, e in busy)
+        self.booked_seconds = sum(e - s for s, e in merge_intervals([(b[0], b[1]) for b in busy]))
         self.free = [0] * len(days)
         starts = [b[0] for b in days]
         last = len(days) - 1
@@ -111,8 +113,9 @@ class _Calendar:
                 lo, hi = bisect.bisect_left(b, s), bisect.bisect_right(b, e) - 1
                 if hi > lo:
                     self.free[d] |= ((1 << hi) - 1) ^ ((1 << lo) - 1)
-        for s, e in busy:
-            s, e = s - buffer, e + buffer
+        for item in busy:
+            gap = buffer(item) if callable(buffer) else buffer
+            s, e = item[0] - gap, item[1] + gap
             for d in day_range(s, e):
                 b = days[d]
                 lo, hi = max(0, bisect.bisect_right(b, s) - 1), min(SLOTS, bisect.bisect_left(b, e))
@@ -262,13 +265,39 @@ class Loaded:
     busy: dict[int, list]
     _calendars: dict = field(default_factory=dict)
 
-    def calendar(self, worker_id: int, buffer: float) -> _Calendar:
+    def calendar(self, worker_id: int, buffer) -> _Calendar:
+        """The worker's calendar with ``buffer`` around each booking: seconds, or
+        ``("to", place)``: the travel time between each booking's place and ``place``."""
         key = (worker_id, buffer)
         if key not in self._calendars:
+            gap = buffer
+            if isinstance(buffer, tuple):
+                gap = _travel_gap(buffer[1])
             self._calendars[key] = _Calendar(
-                self.shifts.get(worker_id, []), self.busy.get(worker_id, []), self.days, buffer
+                self.shifts.get(worker_id, []), self.busy.get(worker_id, []), self.days, gap
             )
         return self._calendars[key]
+
+
+def _travel_gap(place):
+    """Seconds of travel between a booking's place (the busy item's 3rd and 4th values)
+    and ``place``: the straight-line estimate of the travel model (detour factor, car
+    speed, parking; allocation/travel.py). None at either end (a remote meeting, no
+    coordinates): the fixed ``ALLOCATION_TRAVEL_MINUTES`` when the two may differ."""
+    fixed = 60.0 * settings.ALLOCATION_TRAVEL_MINUTES
+
+    def gap(item) -> float:
+        if len(item) < 4 or item[2] == "remote":
+            return 0.0
+        there = item[2:4]
+        if place is None or there[0] is None:
+            return fixed
+        if abs(there[0] - place[0]) < 1e-5 and abs(there[1] - place[1]) < 1e-5:
+            return 0.0
+        minutes, _km = travel.HaversineMatrix().table([tuple(there), tuple(place)], "car")
+        return 60.0 * minutes[0][1]
+
+    return gap
 
 
 def load_workers(workers, first_day: dt.date, days_count: int) -> Loaded:
@@ -304,14 +333,26 @@ def load_workers(workers, first_day: dt.date, days_count: int) -> Loaded:
         away.setdefault(worker_id, []).append((s, e))
     for worker_id, holes in away.items():
         shifts[worker_id] = subtract_intervals(shifts[worker_id], holes)
-    by_resource = {w.resource_id: w.pk for w in workers}
+    by_resource = {w.resource_id: w for w in workers}
     busy: dict[int, list] = {i: [] for i in ids}
-    for resource_id, s, e in (
+    home = Appointment.LocationKind.CLIENT_HOME
+    # each booking with its place: the family's home for a home visit, the worker's base
+    # otherwise, "remote" for a remote one (no travel)
+    for resource_id, s, e, kind, lat, lon in (
         Participant.objects.filter(resource_id__in=list(by_resource), active=True, start__lt=hi, end__gt=lo)
         .annotate(s=Epoch("start"), e=Epoch("end"))
-        .values_list("resource_id", "s", "e")
-    ):
-        busy[by_resource[resource_id]].append((s, e))
+        .values_list(
+            "resource_id", "s", "e", "appointment__location_kind", "appointment__family__latitude",
+            "appointment__family__longitude",
+        )
+    ):  # fmt: skip
+        w = by_resource[resource_id]
+        if kind == Appointment.LocationKind.REMOTE:
+            busy[w.pk].append((s, e, "remote", None))
+        elif kind == home:
+            busy[w.pk].append((s, e, lat, lon))
+        else:
+            busy[w.pk].append((s, e, w.base_latitude, w.base_longitude))
     return Loaded(lo, hi, _days(first_day, days_count), languages, competences, shifts, busy)
 
 
@@ -376,8 +417,14 @@ def evaluate(
     provides = w.service_id == need.service_id
     caseload = None
     full, partial = [], None
-    buffer = 60.0 * (settings.ALLOCATION_TRAVEL_MINUTES if need.home_visits else 0)
-    calendar = loaded.calendar(w.pk, buffer) if provides and loaded is not None else None
+    # travel to and from the neighbouring bookings: from each booking's place to where
+    # this need's visits are (the family's home, or the worker's base for unit visits)
+    family = need.family
+    if need.home_visits:
+        place = (family.latitude, family.longitude) if family.latitude is not None else None
+    else:
+        place = (w.base_latitude, w.base_longitude) if w.base_latitude is not None else None
+    calendar = loaded.calendar(w.pk, ("to", place)) if provides and loaded is not None else None
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
     if not provides:
         failures.append(_("does not provide this service (%(service)s)") % {"service": need.service.name})

@@ -95,8 +95,8 @@ def _fits(loaded, worker_id: int, s: float, e: float, buffer: float, extra: list
     shifts = merged
     if not any(a <= s and e <= b for a, b in shifts):
         return False
-    for a, b in loaded.busy.get(worker_id, []) + extra:
-        if a < e + buffer and b > s - buffer:
+    for item in loaded.busy.get(worker_id, []) + extra:
+        if item[0] < e + buffer and item[1] > s - buffer:
             return False
     return True
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("allocation/proposal-rows/<int:pk>/", views.proposal_row, name="proposal_row"),
     path("allocation/absences/", views.absences, name="absences"),
     path("allocation/absences/<int:pk>/", views.absence, name="absence"),
+    path("allocation/absences/<int:pk>/withdraw/", views.absence_withdraw, name="absence_withdraw"),
     path("allocation/routes/<int:pk>/", views.route, name="route"),
 ]

@@ -230,6 +230,15 @@ def plannable_workers_as(caller: Caller) -> list[Worker]:
     return [w for w in qs if policy.may_record_absence(caller.user, w)]
 
 
+def absence_withdraw_as(caller: Caller, pk) -> Absence:
+    """Withdraw an absence recorded by mistake: its time is capacity again. Appointments
+    already re-planned stay where they were put."""
+    absence = _absence(caller, pk)
+    if absence.withdrawn_at is not None:
+        raise ValidationError(_("The absence is already withdrawn."))
+    return scheduling_services.absence_withdraw(actor=caller.user, absence=absence)
+
+
 def absences_as(caller: Caller) -> list[Absence]:
     """Absences of the workers whose shifts the caller plans, current and coming."""
     if not policy.may_change_shifts(caller.user):
@@ -261,6 +270,8 @@ def absence_replan_as(caller: Caller, pk, fingerprint: str) -> dict:
     services. A plan that changed since it was shown is refused (the page shows the new
     one)."""
     absence = _absence(caller, pk)
+    if absence.withdrawn_at is not None:
+        raise ValidationError(_("The absence is withdrawn: nothing to re-plan."))
     the_plan = replan.plan(absence, user=caller.user)
     if not the_plan.items:
         raise ValidationError(_("The absence has no planned appointments to re-plan."))

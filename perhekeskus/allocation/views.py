@@ -259,3 +259,16 @@ def route(request, pk: int):
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_POST
+def absence_withdraw(request, pk: int):
+    """Withdraw an absence recorded by mistake."""
+    try:
+        usecases.absence_withdraw_as(Caller.page(request), pk)
+    except ValidationError as exc:
+        flash_errors(request, exc)
+        return redirect("allocation:absence", pk)
+    messages.success(request, _("Absence withdrawn: the shifts are capacity again."))
+    return redirect("allocation:absences")

@@ -71,6 +71,8 @@ CLIENT_DATA = {
     "api/proposal-rows/{pk}/edit/": ("post", "proposal_row", 404, True),
     "api/absences/{pk}/plan/": ("get", "absence", 404, True),
     "api/absences/{pk}/replan/": ("post", "absence", 404, True),
+    "allocation/absences/{pk}/withdraw/": ("post", "absence", 404, True),
+    "api/absences/{pk}/withdraw/": ("post", "absence", 404, True),
     # a day's route lists the worker's visits with their families: their own or their planner's
     "allocation/routes/{pk}/": ("get", "worker", 404, True),
     "api/routes/{pk}/": ("get", "worker", 404, True),

@@ -150,6 +150,7 @@ PAGE_WRITES = {
     "allocation/proposals/{pk}/accept/": ("proposal", lambda w, own: {"row": [w["ids"]["proposal_row"]]}),
     "allocation/proposal-rows/{pk}/": ("proposal_row", lambda w, own: {"action": "remove"}),
     "allocation/absences/{pk}/": ("absence", lambda w, own: {"fingerprint": "x"}),
+    "allocation/absences/{pk}/withdraw/": ("absence", lambda w, own: {}),
     "allocation/routes/{pk}/": ("worker", lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"}),
 }
 API_WRITES = {
@@ -164,6 +165,7 @@ API_WRITES = {
     ("post", "/api/proposals/{id}/accept/"): ("proposal", lambda w, own: {}),
     ("post", "/api/proposal-rows/{id}/edit/"): ("proposal_row", lambda w, own: {"action": "remove"}),
     ("post", "/api/absences/{id}/replan/"): ("absence", lambda w, own: {"fingerprint": "x"}),
+    ("post", "/api/absences/{id}/withdraw/"): ("absence", lambda w, own: None),
     ("post", "/api/routes/{id}/accept/"): (
         "worker",
         lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"},

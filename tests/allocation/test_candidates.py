@@ -235,3 +235,36 @@ def test_caseloads_in_one_pass_equal_one_worker_at_a_time(place):
     for w in social:
         assert many[w.pk] == intake_selectors.caseload_children(w)
     assert len(many[social[0].pk]) == 4 and len(many[social[1].pk]) == 2
+
+
+def test_travel_to_and_from_neighbouring_visits_follows_their_places(place):
+    """The time kept around a neighbouring booking is the travel between its place and the
+    need's family's home: a visit 40 km away keeps over an hour free, one next door a few
+    minutes (the straight-line estimate of the travel model)."""
+    ok = place["workers"]["ok"]
+    ok.base_latitude, ok.base_longitude = 62.310, 27.870
+    ok.save()
+    family = place["family"]
+    family.latitude, family.longitude = 62.320, 27.880
+    family.save()
+    far = FamilyFactory(name="Perhe Kaukana", latitude=62.60, longitude=28.40)
+    near = FamilyFactory(name="Perhe Naapuri", latitude=62.321, longitude=27.881)
+    monday = _monday()
+    tuesday = monday + dt.timedelta(days=1)
+    for fam, day in ((far, monday), (near, tuesday)):
+        services.appointment_book(
+            actor=None, worker=ok, work_type=place["wt"], family=fam, location_kind="client_home",
+            start=dt.datetime.combine(day, dt.time(10), tzinfo=HELSINKI),
+            end=dt.datetime.combine(day, dt.time(11), tzinfo=HELSINKI),
+        )  # fmt: skip
+    need = ServiceNeed.objects.select_related("family").get(pk=place["need"].pk)
+    loaded = engine.load_workers([ok], monday, 21)
+    times, grid = engine.grid_cache(monday)(need)
+    calendar = loaded.calendar(ok.pk, ("to", (family.latitude, family.longitude)))
+    every, _ = engine._patterns(need, calendar, times, grid, limit=500)
+    by_day = {d: {s.time for s in every if s.weekdays == (d,)} for d in (1, 2)}
+    # Monday, 40 km away 10-11: about 75 min of travel either side
+    assert dt.time(12, 0) not in by_day[1] and dt.time(12, 30) in by_day[1]
+    assert dt.time(8, 0) not in by_day[1]
+    # Tuesday, next door 10-11: a few minutes either side (the half hour it touches)
+    assert dt.time(11, 30) in by_day[2] and dt.time(8, 0) in by_day[2]

@@ -103,8 +103,11 @@ def _solved(client, settings, **post):
     return proposal
 
 
-def test_the_request_only_enqueues_and_the_task_worker_solves(client, queue, settings):
+def test_the_request_only_enqueues_and_the_task_worker_solves(client, queue, settings, monkeypatch):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # the worker closes "old" connections between tasks, which would end the test's
+    # transaction (on PostgreSQL): here it runs inside it
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     client.force_login(queue["coordinator"])
     response = client.post("/allocation/proposals/", {"seconds": "5"})
     proposal = Proposal.objects.get()

@@ -209,3 +209,18 @@ def test_the_api_records_an_absence_and_replans(region):
     stranger = APIClient()
     stranger.force_authenticate(make_user("muu", COORDINATOR, organisation=OrganisationFactory(name="Muu")))
     assert stranger.get(f"/api/absences/{region['absence'].pk}/plan/").status_code == 404
+
+
+def test_a_withdrawn_absence_gives_the_capacity_back(client, region):
+    ill, monday = region["workers"]["ill"], region["monday"]
+    interval = services.Interval(at(monday, 14), at(monday, 15))
+    client.force_login(region["coordinator"])
+    assert client.post(f"/allocation/absences/{region['absence'].pk}/withdraw/").status_code == 302
+    assert services.intervals_outside_shifts(ill, [interval]) == []
+    region["absence"].refresh_from_db()
+    assert region["absence"].withdrawn_by == region["coordinator"]
+    again = client.post(f"/allocation/absences/{region['absence'].pk}/withdraw/")
+    assert again.status_code == 302  # back to the absence with the error, nothing changed
+    stranger = APIClient()
+    stranger.force_authenticate(make_user("vieras", COORDINATOR, organisation=OrganisationFactory(name="Toinen")))
+    assert stranger.post(f"/api/absences/{region['absence'].pk}/withdraw/").status_code == 404
