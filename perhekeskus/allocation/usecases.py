@@ -201,6 +201,10 @@ def absence_record_as(caller: Caller, *, worker_id, start, end, reason: str) -> 
         errors["start"] = [_("Give the first day.")]
     if not isinstance(end, dt.date):
         errors["end"] = [_("Give the last day.")]
+    today = timezone.localdate()
+    for key, day in (("start", start), ("end", end)):
+        if key not in errors and not (today - dt.timedelta(days=366) <= day <= today + dt.timedelta(days=731)):
+            errors[key] = [_("Give a day within a year back and two years ahead.")]
     if not errors and end < start:
         errors["end"] = [_("The last day cannot be before the first.")]
     if not errors and (end - start).days > 366:
@@ -308,12 +312,20 @@ def _route_workers(caller: Caller, worker_id, team: bool) -> list[Worker]:
 
 
 def _day(value) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or ""))
-    except ValueError:
-        return timezone.localdate()
+    """The day asked for (today when none is given); a day that is not a date, or lies
+    more than a year back or two years ahead, is refused with a field error."""
+    today = timezone.localdate()
+    if value in (None, ""):
+        return today
+    day = value if isinstance(value, dt.date) else None
+    if day is None:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            day = None
+    if day is None or not (today - dt.timedelta(days=366) <= day <= today + dt.timedelta(days=731)):
+        raise ValidationError({"date": [_("Give a day within a year back and two years ahead.")]})
+    return day
 
 
 def route_plan_as(caller: Caller, worker_id, day=None, *, team: bool = False) -> dayplan.DayPlan:

@@ -245,7 +245,11 @@ def route(request, pk: int):
                 % {"m": done["moved"], "t": done["travel_booked"]},
             )
             return redirect(reverse("allocation:route", args=[pk]) + f"?date={day}" + ("&team=1" if team else ""))
-    plan = usecases.route_plan_as(caller, pk, day, team=team)
+    try:
+        plan = usecases.route_plan_as(caller, pk, day, team=team)
+    except ValidationError as exc:  # a day out of range in the address: today's, with why
+        error = " ".join(exc.messages)
+        plan = usecases.route_plan_as(caller, pk, None, team=team)
     return render(
         request,
         "allocation/route.html",

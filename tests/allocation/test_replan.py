@@ -224,3 +224,15 @@ def test_a_withdrawn_absence_gives_the_capacity_back(client, region):
     stranger = APIClient()
     stranger.force_authenticate(make_user("vieras", COORDINATOR, organisation=OrganisationFactory(name="Toinen")))
     assert stranger.post(f"/api/absences/{region['absence'].pk}/withdraw/").status_code == 404
+
+
+def test_absence_days_out_of_range_are_refused(region):
+    api = APIClient()
+    api.force_authenticate(region["coordinator"])
+    worker = region["workers"]["spare"].pk
+    for first, last in (("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-02")):
+        response = api.post(
+            "/api/absences/", {"worker": worker, "first_day": first, "last_day": last, "reason": "ill"}, format="json"
+        )
+        assert response.status_code == 400 and "start" in response.json()
+    assert not Absence.objects.filter(worker_id=worker).exists()

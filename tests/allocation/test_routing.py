@@ -200,3 +200,16 @@ def test_someone_else_cannot_plan_the_route(day_of_visits):
     api.force_authenticate(day_of_visits["coordinator"])
     plan = api.get(f"/api/routes/{day_of_visits['worker'].pk}/?date={day_of_visits['day']}").json()
     assert plan["feasible"] and len(plan["visits"]) == 4
+
+
+@pytest.mark.django_db
+def test_a_day_out_of_range_is_refused_with_a_field_error(client, day_of_visits):
+    api = APIClient()
+    api.force_authenticate(day_of_visits["coordinator"])
+    worker = day_of_visits["worker"].pk
+    response = api.post(f"/api/routes/{worker}/accept/", {"fingerprint": "x", "date": "0001-01-01"}, format="json")
+    assert response.status_code == 400 and "date" in response.json()
+    assert api.get(f"/api/routes/{worker}/?date=9999-12-31").status_code == 400
+    client.force_login(day_of_visits["coordinator"])
+    page = client.get(f"/allocation/routes/{worker}/?date=0001-01-01")
+    assert page.status_code == 400 and page.context["plan"].day == timezone.localdate()
