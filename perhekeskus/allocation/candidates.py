@@ -25,7 +25,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import math
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -129,11 +128,7 @@ class _Calendar:
 def _distance_km(a_lat, a_lon, b_lat, b_lon) -> float | None:
     if None in (a_lat, a_lon, b_lat, b_lon):
         return None
-    r = 6371.0
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(h)) * settings.TRAVEL_DETOUR_FACTOR
+    return travel.road_km((a_lat, a_lon), (b_lat, b_lon))
 
 
 def _days(first_day: dt.date, count: int) -> list[list[float]]:
@@ -294,8 +289,7 @@ def _travel_gap(place):
             return fixed
         if abs(there[0] - place[0]) < 1e-5 and abs(there[1] - place[1]) < 1e-5:
             return 0.0
-        minutes, _km = travel.HaversineMatrix().table([tuple(there), tuple(place)], "car")
-        return 60.0 * minutes[0][1]
+        return 60.0 * travel.straight_minutes(tuple(there), tuple(place))
 
     return gap
 

@@ -49,6 +49,24 @@ class TravelMatrix(Protocol):
         ...
 
 
+def detour(mode: str) -> float:
+    """Road (or path) distance over straight line: by car ``TRAVEL_DETOUR_FACTOR``."""
+    return settings.TRAVEL_DETOUR_FACTOR if mode == "car" else DETOUR.get(mode, DETOUR["car"])
+
+
+def road_km(a: Point, b: Point, mode: str = "car") -> float:
+    """The straight-line estimate of the distance travelled between two points."""
+    return haversine_km(a, b) * detour(mode)
+
+
+def straight_minutes(a: Point, b: Point, mode: str = "car") -> float:
+    """The straight-line estimate of the travel time: road km / speed + parking on
+    arrival (none for the same place)."""
+    mode = mode if mode in SPEED_KMH else "car"
+    d = road_km(a, b, mode)
+    return 60.0 * d / SPEED_KMH[mode] + (PARKING_MIN[mode] if d > 0.05 else 0.0)
+
+
 class HaversineMatrix:
     fallback_used = False
 
@@ -59,11 +77,9 @@ class HaversineMatrix:
         km = [[0.0] * n for _ in range(n)]
         for i in range(n):
             for j in range(n):
-                if i == j:
-                    continue
-                d = haversine_km(points[i], points[j]) * DETOUR[mode]
-                km[i][j] = d
-                minutes[i][j] = 60.0 * d / SPEED_KMH[mode] + (PARKING_MIN[mode] if d > 0.05 else 0.0)
+                if i != j:
+                    km[i][j] = road_km(points[i], points[j], mode)
+                    minutes[i][j] = straight_minutes(points[i], points[j], mode)
         return minutes, km
 
 
