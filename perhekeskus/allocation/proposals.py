@@ -98,12 +98,10 @@ def gather(needs: list[ServiceNeed], user, today: dt.date | None = None):
     def carried_of(w):
         return carried[w.pk]
 
-    children_of: dict[int, set] = {}
+    children_of = intake_selectors.family_children_many(n.family_id for n in needs)  # one query
     cap = settings.CHILD_PROTECTION_CASELOAD_CAP
     items, options, explain = [], [], {}
     for need in needs:
-        if need.family_id not in children_of:
-            children_of[need.family_id] = intake_selectors.family_children(need.family_id)
         children = children_of[need.family_id]
         waited = (now - need.received_at).days
         item = batch.NeedItem(
@@ -155,19 +153,16 @@ def gather(needs: list[ServiceNeed], user, today: dt.date | None = None):
     return batch.Problem(items, options, cap_left), explain
 
 
-def _why_unassigned(problem: batch.Problem, need_id: int, chosen: dict) -> str:
-    item = next(n for n in problem.needs if n.id == need_id)
+def _why_unassigned(item: batch.NeedItem, mine: list[batch.Option], chosen_by_worker: dict) -> str:
+    """Why a need stays unplaced: no option at all (the engine's reasons), or its
+    workers' times went to needs before it, or the caseload cap."""
     if item.why_none:
         return item.why_none
-    mine = [o for o in problem.options if o.need == need_id]
-    takers = {
-        chosen_o.need
-        for o in mine
-        for chosen_o in chosen.values()
-        if chosen_o.worker == o.worker and (chosen_o.core & (o.core | o.travel) or chosen_o.travel & o.core)
-    }
+    taken = any(
+        c.core & (o.core | o.travel) or c.travel & o.core for o in mine for c in chosen_by_worker.get(o.worker, ())
+    )
     workers = len({o.worker for o in mine})
-    if takers:
+    if taken:
         return ngettext(
             "Its %(n)d possible worker's times went to needs before it in priority.",
             "Its %(n)d possible workers' times went to needs before it in priority.",
@@ -234,6 +229,10 @@ def run(proposal_id: int) -> None:
                 )
         rows = []
         unmet = set(solution.unmet_pins)
+        options_of = problem.by_need()
+        chosen_by_worker: dict[int, list] = {}
+        for o in solution.chosen.values():
+            chosen_by_worker.setdefault(o.worker, []).append(o)
         for item in problem.needs:
             o = solution.chosen.get(item.id)
             row = ProposalRow(
@@ -248,7 +247,8 @@ def run(proposal_id: int) -> None:
                 )
                 row.points, row.km, row.explanation = o.points, o.km, explain.get(o.key, [])
             else:
-                row.why_unassigned = _why_unassigned(problem, item.id, solution.chosen)[:300]
+                mine = [problem.options[i] for i in options_of.get(item.id, ())]
+                row.why_unassigned = _why_unassigned(item, mine, chosen_by_worker)[:300]
             row.alternatives = alternatives.get(item.id, [])
             rows.append(row)
         with transaction.atomic():

@@ -120,10 +120,11 @@ def plan(absence: Absence, *, user) -> Plan:
         .order_by("start", "appointment_id")
     )
     appointments = [p.appointment for p in parts]
-    needs = {}
-    for need in ServiceNeed.objects.filter(appointments__in=appointments).select_related("language", "competence"):
-        for a_id in need.appointments.filter(pk__in=[a.pk for a in appointments]).values_list("pk", flat=True):
-            needs[a_id] = need
+    # the service need behind each appointment (its language and training): two queries
+    links = ServiceNeed.appointments.through.objects.filter(appointment_id__in=[a.pk for a in appointments])
+    need_of = dict(links.values_list("appointment_id", "serviceneed_id"))
+    by_id = ServiceNeed.objects.select_related("language", "competence").in_bulk(set(need_of.values()))
+    needs = {a_id: by_id[n_id] for a_id, n_id in need_of.items()}
     pool = [
         w
         for w in Worker.objects.filter(is_active=True, service_id=worker.service_id)

@@ -217,19 +217,23 @@ def caseload_children_many(workers) -> dict[int, set[int]]:
         assessment_completed_at__isnull=True,
     ).values_list("assigned_worker_id", "family_id"):
         families[worker_id].add(family_id)
-    wanted = set().union(*families.values()) if families else set()
-    children: dict[int, set[int]] = {}
+    children = family_children_many(set().union(*families.values()) if families else ())
+    return {w: set().union(*(children[f] for f in fs)) if fs else set() for w, fs in families.items()}
+
+
+def family_children_many(family_ids) -> dict[int, set[int]]:
+    """Each family's children (members with the child role), in one query."""
+    family_ids = list(set(family_ids))
+    out: dict[int, set[int]] = {f: set() for f in family_ids}
     for family_id, person_id in Membership.objects.filter(
-        family_id__in=list(wanted), role=Person.Role.CHILD
+        family_id__in=family_ids, role=Person.Role.CHILD
     ).values_list("family_id", "person_id"):
-        children.setdefault(family_id, set()).add(person_id)
-    return {w: set().union(*(children.get(f, set()) for f in fs)) if fs else set() for w, fs in families.items()}
+        out[family_id].add(person_id)
+    return out
 
 
 def family_children(family_id: int) -> set[int]:
-    return set(
-        Membership.objects.filter(family_id=family_id, role=Person.Role.CHILD).values_list("person_id", flat=True)
-    )
+    return family_children_many([family_id])[family_id]
 
 
 def caseload(worker: Worker) -> int:
