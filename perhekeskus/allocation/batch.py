@@ -34,6 +34,8 @@ import time as _time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ortools.sat.python import cp_model
+
 URGENCY_WEIGHT = {"urgent": 100, "high": 40, "normal": 10}
 WAIT_CAP_DAYS = 180  # waiting beyond half a year adds no more weight
 
@@ -160,8 +162,6 @@ def solve(
     whose option no longer exists, or that breaks a constraint with other pins, is
     reported in ``unmet_pins`` and left to the solver). Deterministic for a seed, time
     limit and number of workers."""
-    from ortools.sat.python import cp_model
-
     started = _time.perf_counter()
     pins = dict(pins or {})
     model = cp_model.CpModel()
@@ -216,7 +216,7 @@ def solve(
     solver.parameters.max_time_in_seconds = max(0.1, float(seconds))
     solver.parameters.num_workers = max(1, int(workers))
     solver.parameters.random_seed = int(seed)
-    callback = _Progress(x, problem, progress) if progress else None
+    callback = _Progress(progress) if progress else None
     status = solver.solve(model, callback) if callback else solver.solve(model)
     name = solver.status_name(status)
     if name == "INFEASIBLE" and pinned_vars:
@@ -246,20 +246,16 @@ def solve(
     )
 
 
-try:  # the callback class needs OR-Tools; the module stays importable without it
-    from ortools.sat.python import cp_model as _cp
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each solution found (its number, objective and the bound) as it comes."""
 
-    class _Progress(_cp.CpSolverSolutionCallback):
-        def __init__(self, x, problem, report):
-            super().__init__()
-            self._x, self._report, self._n = x, report, 0
+    def __init__(self, report):
+        super().__init__()
+        self._report, self._n = report, 0
 
-        def on_solution_callback(self):
-            self._n += 1
-            self._report(self._n, self.objective_value, self.best_objective_bound)
-
-except ImportError:  # pragma: no cover
-    _Progress = None
+    def on_solution_callback(self):
+        self._n += 1
+        self._report(self._n, self.objective_value, self.best_objective_bound)
 
 
 def greedy(problem: Problem) -> Solution:

@@ -259,6 +259,7 @@ class Loaded:
     shifts: dict[int, list]
     busy: dict[int, list]
     _calendars: dict = field(default_factory=dict)
+    _merged: dict = field(default_factory=dict)
 
     def calendar(self, worker_id: int, buffer) -> _Calendar:
         """The worker's calendar with ``buffer`` around each booking: seconds, or
@@ -272,6 +273,12 @@ class Loaded:
                 self.shifts.get(worker_id, []), self.busy.get(worker_id, []), self.days, gap
             )
         return self._calendars[key]
+
+    def merged_shifts(self, worker_id: int) -> list:
+        """The worker's shifts (less absences) joined, kept for repeated exact checks."""
+        if worker_id not in self._merged:
+            self._merged[worker_id] = merge_intervals(self.shifts.get(worker_id, []))
+        return self._merged[worker_id]
 
 
 def _travel_gap(place):

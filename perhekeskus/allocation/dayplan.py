@@ -24,6 +24,7 @@ from .candidates import HELSINKI
 
 ROUTE_NOTE = "route"  # the travel entries the planner books carry this in notes_to_heed
 MIN_TRAVEL = 1.0  # minutes: shorter legs are not booked
+ROUTE_ITERATIONS = 3000  # of the genetic search for a day (tens of stops: well under a second)
 
 
 @dataclass
@@ -178,7 +179,9 @@ def plan_day(workers: list[Worker], day: dt.date, *, matrix=None, seconds: float
     for w in workers:
         s, e = shifts.get(w.pk, (None, None))
         vehicles.append(routing.Vehicle(w.pk, _minute(s, day) if s else 7 * 60, _minute(e, day) if e else 17 * 60))
-    result = routing.solve(stops, vehicles, minutes, seconds=seconds, seed=seed)
+    # the same plan when it is shown and when it is accepted (the fingerprint): a fixed
+    # iteration budget, not only a time limit
+    result = routing.solve(stops, vehicles, minutes, seconds=seconds, seed=seed, iterations=ROUTE_ITERATIONS)
     plan.feasible = result.feasible and not result.unplaced
     if not result.feasible:
         plan.problem = _(

@@ -89,10 +89,7 @@ class Plan:
 def _fits(loaded, worker_id: int, s: float, e: float, buffer: float, extra: list) -> bool:
     """Exact check: [s, e) inside the worker's shifts (less absences) and clear of their
     bookings and of what the plan already gave them, each widened by the travel time."""
-    merged = loaded._calendars.setdefault(("merged", worker_id), None)
-    if merged is None:
-        merged = loaded._calendars[("merged", worker_id)] = engine.merge_intervals(loaded.shifts.get(worker_id, []))
-    shifts = merged
+    shifts = loaded.merged_shifts(worker_id)
     if not any(a <= s and e <= b for a, b in shifts):
         return False
     for item in loaded.busy.get(worker_id, []) + extra:

@@ -39,7 +39,6 @@ class Vehicle:
 @dataclass
 class Leg:
     stop: object
-    arrive: float
     start: float
     travel: float  # minutes from the previous place
 
@@ -62,13 +61,14 @@ def solve(
     seconds: float = 2.0,
     seed: int = 0,
     bases: list[int] | None = None,
+    iterations: int | None = None,
 ) -> RoutePlan:
     """Minimise total travel. ``travel`` is indexed by place: the vehicles' bases first
     (``bases[v]`` is vehicle v's place; by default place v), then the stops in order."""
     import time as _time
 
     from pyvrp import Model
-    from pyvrp.stop import MaxRuntime
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
     started = _time.perf_counter()
     n_bases = len(vehicles) if bases is None else max(bases) + 1
@@ -118,7 +118,14 @@ def solve(
     with warnings.catch_warnings():
         # PyVRP warns when it struggles to find a feasible solution; the plan says so itself
         warnings.simplefilter("ignore")
-        result = m.solve(stop=MaxRuntime(seconds), seed=seed, display=False)
+        # an iteration budget makes the answer the same for a seed whatever the machine's
+        # load (the time limit stays as a ceiling)
+        stop = (
+            MaxRuntime(seconds)
+            if iterations is None
+            else MultipleCriteria([MaxIterations(iterations), MaxRuntime(seconds)])
+        )
+        result = m.solve(stop=stop, seed=seed, display=False)
     best = result.best
     routes: dict = {}
     back: dict = {}
@@ -132,7 +139,7 @@ def solve(
                 continue
             place = n_bases + act.idx
             begin = act.start_time / SCALE
-            legs.append(Leg(stops[act.idx].id, begin, begin, travel[prev][place]))
+            legs.append(Leg(stops[act.idx].id, begin, travel[prev][place]))
             placed.add(act.idx)
             prev = place
         back[key] = travel[prev][bases[v]]

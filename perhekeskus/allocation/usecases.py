@@ -136,9 +136,9 @@ def proposal_as(caller: Caller, pk) -> tuple[Proposal, list[ProposalRow], int]:
     return proposal, shown, len(rows) - len(shown)
 
 
-def proposal_row_as(caller: Caller, row_id, *, action: str, choice=None) -> ProposalRow:
-    """Pin, unpin, remove, restore or edit (take one of its alternatives) one row of a
-    finished proposal; the next solve keeps the pins and leaves the removed needs out."""
+def _proposal_row(caller: Caller, row_id) -> ProposalRow:
+    """A row of the caller's own proposal that they may still allocate; refused (logged)
+    as unknown otherwise."""
     key = frontdoor.as_id(row_id)
     row = ProposalRow.objects.select_related("need__service", "proposal").filter(pk=key).first() if key else None
     if (
@@ -147,6 +147,13 @@ def proposal_row_as(caller: Caller, row_id, *, action: str, choice=None) -> Prop
         or not policy.may_allocate(caller.user, row.need)
     ):
         raise frontdoor.refuse(caller, "proposal_row", row_id, row.need.family_id if row else None)
+    return row
+
+
+def proposal_row_as(caller: Caller, row_id, *, action: str, choice=None) -> ProposalRow:
+    """Pin, unpin, remove, restore or edit (take one of its alternatives) one row of a
+    finished proposal; the next solve keeps the pins and leaves the removed needs out."""
+    row = _proposal_row(caller, row_id)
     if row.proposal.status != Proposal.Status.DONE:
         raise ValidationError(_("Only a finished proposal that is not yet accepted can be edited."))
     if action in ("pin", "unpin"):
@@ -368,14 +375,7 @@ def find_as(caller: Caller, kind: str, pk) -> None:
     if kind == "proposal":
         _proposal(caller, pk)
     elif kind == "proposal_row":
-        key = frontdoor.as_id(pk)
-        row = ProposalRow.objects.select_related("need__service", "proposal").filter(pk=key).first() if key else None
-        if (
-            row is None
-            or not policy.may_see_proposal(caller.user, row.proposal)
-            or not policy.may_allocate(caller.user, row.need)
-        ):
-            raise frontdoor.refuse(caller, "proposal_row", pk, row.need.family_id if row else None)
+        _proposal_row(caller, pk)
     elif kind == "absence":
         _absence(caller, pk)
     elif kind == "worker_route":

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from perhekeskus.access import policy
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.flash import flash_errors
 from perhekeskus.intake.models import Urgency
@@ -218,7 +217,7 @@ def absence(request, pk: int):
     return render(
         request,
         "allocation/absence.html",
-        {"plan": plan, "absence": plan.absence, "error": error, "may_see_address": policy.may_see_address},
+        {"plan": plan, "absence": plan.absence, "error": error},
         status=400 if error else 200,
     )
 

@@ -225,9 +225,9 @@ def family_children_many(family_ids) -> dict[int, set[int]]:
     """Each family's children (members with the child role), in one query."""
     family_ids = list(set(family_ids))
     out: dict[int, set[int]] = {f: set() for f in family_ids}
-    for family_id, person_id in Membership.objects.filter(
-        family_id__in=family_ids, role=Person.Role.CHILD
-    ).values_list("family_id", "person_id"):
+    for family_id, person_id in Membership.objects.filter(family_id__in=family_ids, role=Person.Role.CHILD).values_list(
+        "family_id", "person_id"
+    ):
         out[family_id].add(person_id)
     return out
 
