@@ -222,7 +222,7 @@ def test_bad_input_is_refused_in_the_users_language_and_nothing_is_saved(client,
     response = client.post("/allocation/proposals/", {"seconds": "999", "urgency": "x"}, HTTP_ACCEPT_LANGUAGE="fi")
     assert response.status_code == 400
     body = response.content.decode()
-    assert "1–120" in body or "1 to 120" in body or "1-120" in body or "sekunti" in body
+    assert "Anna aikaraja 1–120 sekuntia." in body and "Valitse kiireellisyys luettelosta." in body
     assert not Proposal.objects.exists()
 
 

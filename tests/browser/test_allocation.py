@@ -121,7 +121,7 @@ def test_coordinator_asks_for_a_queue_proposal_and_accepts_it(page, live_server,
     assert page.locator("table.proposal tr", has_text="Perhe Odottava").count() == 0
     page.click("text=Hyväksy ja varaa")
     page.wait_for_load_state()
-    assert "varattu" in page.content()
+    assert "tarvetta kohdennettu ja niiden käynnit varattu" in page.content()
     assert ServiceNeed.objects.filter(status=ServiceNeed.Status.ALLOCATED).count() == 2
     assert ServiceNeed.objects.get(pk=region["needs"][1].pk).status == ServiceNeed.Status.WAITING
     assert serious(page) == []
