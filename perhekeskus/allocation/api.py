@@ -332,6 +332,14 @@ class RouteQuerySerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
     team = serializers.BooleanField(required=False, default=False)
 
+    def to_internal_value(self, data):
+        # a query parameter given empty is an error, not "absent" (as DRF reads forms)
+        blank = [k for k in self.fields if k in data and data.get(k) == ""]
+        if blank:
+            message = serializers.CharField.default_error_messages["blank"]
+            raise serializers.ValidationError({k: [message] for k in blank})
+        return super().to_internal_value(data)
+
 
 class RouteAcceptSerializer(serializers.Serializer):
     date = serializers.DateField()

@@ -213,3 +213,11 @@ def test_a_day_out_of_range_is_refused_with_a_field_error(client, day_of_visits)
     client.force_login(day_of_visits["coordinator"])
     page = client.get(f"/allocation/routes/{worker}/?date=0001-01-01")
     assert page.status_code == 400 and page.context["plan"].day == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_an_empty_query_parameter_is_refused(day_of_visits):
+    api = APIClient()
+    api.force_authenticate(day_of_visits["coordinator"])
+    response = api.get(f"/api/routes/{day_of_visits['worker'].pk}/?date=&team=")
+    assert response.status_code == 400 and set(response.json()) == {"date", "team"}
