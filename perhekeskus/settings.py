@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the form widgets' templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -175,6 +176,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Widgets render through the project's templates, so that perhekeskus/templates/django/forms
+# can put words where Django puts "---------" in an empty choice.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -3,7 +3,7 @@ query forms of ``policy.family_access_basis``)."""
 
 from django.db.models import Q, QuerySet
 
-from perhekeskus.people.models import Family, Membership, Person
+from perhekeskus.people.models import Family, Membership, NamedWorker, Person
 
 from . import policy
 from .models import AccessEvent, BreakGlass, Consent
@@ -18,8 +18,9 @@ def family_list(*, user) -> QuerySet[Family]:
 
 def with_members(families) -> list[Family]:
     """The families with ``members_label``: their members' first names and birth years,
-    guardians first ("Hanna 1985, Aino 2018"), so that two families of one name can be
-    told apart wherever one is chosen. Two queries whatever the number of families."""
+    guardians first ("Hanna 1985, Aino 2018"), and ``own_worker_label``, the name of the
+    family's current own worker, so that two families of one name can be told apart
+    wherever one is chosen. Three queries whatever the number of families."""
     families = list(families)
     by_family: dict[int, list] = {f.pk: [] for f in families}
     rows = (
@@ -29,8 +30,15 @@ def with_members(families) -> list[Family]:
     )
     for family_id, first, born in rows:
         by_family[family_id].append(f"{first} {born.year}" if born else first)
+    own = {
+        family_id: f"{first} {last}"
+        for family_id, first, last in NamedWorker.objects.filter(
+            family_id__in=list(by_family), role=NamedWorker.Role.OWN_WORKER, end_date__isnull=True
+        ).values_list("family_id", "worker__first_name", "worker__last_name")
+    }
     for f in families:
         f.members_label = ", ".join(by_family[f.pk])
+        f.own_worker_label = own.get(f.pk, "")
     return families
 
 

@@ -67,7 +67,8 @@ def generate_intake(rnd, today: dt.date) -> dict:
         return {}
     region.answers_for_municipalities = "Varkaus, Joroinen, Leppävirta"
     region.help_answer_working_days = 2  # the Varkaus two-day promise
-    region.save(update_fields=["answers_for_municipalities", "help_answer_working_days"])
+    region.social_emergency_phone = "017 000 0000"  # a made-up demo number, not a real line
+    region.save(update_fields=["answers_for_municipalities", "help_answer_working_days", "social_emergency_phone"])
     child_protection = Service.objects.filter(name="Lastensuojelu").first()
     if child_protection is not None:
         child_protection.receives_child_welfare_notifications = True

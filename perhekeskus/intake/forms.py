@@ -81,6 +81,12 @@ class HelpLookupForm(forms.Form):
     )
 
 
+class HelpReplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your reply"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 4000})
+    )
+
+
 class ContactForm(forms.Form):
     """A contact taken by phone, at the desk, a consultation or a concern report."""
 

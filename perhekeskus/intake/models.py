@@ -90,6 +90,11 @@ class Contact(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     public_answer = models.TextField(_("answer to the sender"), blank=True, max_length=4000)
+    # A message the anonymous sender wrote after reading an answer: it continues the first
+    # contact (``reply_to``), which its codes still open, and is answered like any contact.
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies", verbose_name=_("reply to")
+    )
     referred_service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("referred to")
     )

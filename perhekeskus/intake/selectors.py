@@ -81,7 +81,7 @@ def contact_for(*, user, pk) -> Contact | None:
 
 def notifications(*, user, show: str = "open") -> QuerySet[ChildWelfareNotification]:
     qs = _filtered(ChildWelfareNotification.objects.all(), policy.notifications_q(user)).select_related(
-        "service", "family", "assigned_worker"
+        "service", "family", "child", "assigned_worker"
     )
     open_q = Q(decided_at__isnull=True) | Q(decision="start_assessment", assessment_completed_at__isnull=True)
     if show == "open":

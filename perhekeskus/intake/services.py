@@ -189,6 +189,55 @@ def help_request_lookup(*, reference: str, secret: str) -> Contact | None:
     return contact
 
 
+def help_request_opened(pk) -> Contact | None:
+    """The first message of a conversation the sender opened with their codes (its id
+    kept in their session by the answer page)."""
+    if not isinstance(pk, int):
+        return None
+    return (
+        Contact.objects.filter(pk=pk, reply_to__isnull=True, channel=Channel.HELP_BUTTON)
+        .exclude(secret_hash="")
+        .first()
+    )
+
+
+def help_thread(contact: Contact) -> list[Contact]:
+    """An anonymous sender's conversation: the first message and the replies written
+    after reading an answer, oldest first."""
+    root = contact.reply_to or contact
+    return [root, *root.replies.order_by("received_at", "id")]
+
+
+def help_reply_submit(*, contact: Contact, message: str, received_at: dt.datetime | None = None) -> Contact:
+    """The anonymous sender answers back, after reading an answer with their codes: a new
+    contact that continues ``contact`` (the same codes open the whole conversation),
+    answered on the same clock as any contact. Refused when nothing has been answered yet
+    (the first message is still waiting) or the message is empty or too long."""
+    root = contact.reply_to or contact
+    errors = {}
+    text = (message or "").strip()
+    if not text:
+        errors["message"] = [_("Write your message.")]
+    elif len(text) > 4000:
+        errors["message"] = [_("The message is too long. Shorten it to at most 4000 characters and send again.")]
+    if not any(c.public_answer for c in help_thread(root)):
+        errors.setdefault("__all__", []).append(_("You can reply once your message has been answered."))
+    if errors:
+        raise ValidationError(errors)
+    return _contact_create(
+        actor=None,
+        channel=root.channel,
+        organisation=root.organisation,
+        municipality=root.municipality,
+        age_group=root.age_group,
+        message=text,
+        answer_by=AnswerBy.ANONYMOUS,
+        language=root.language,
+        received_at=received_at or timezone.now(),
+        reply_to=root,
+    )
+
+
 def contact_record(
     *,
     actor,
@@ -310,15 +359,24 @@ def contact_close(
         contact = _locked_contact(contact)
         if answer.strip():
             contact.public_answer = answer.strip()
-        if (
-            contact.answer_by == AnswerBy.ANONYMOUS
-            and not contact.public_answer
-            and outcome != Contact.Outcome.NO_ACTION
-        ):
-            raise ValidationError(
-                {"answer": [_("The sender is anonymous: write the answer they will read with their code.")]}
-            )
-        _mark_answered(contact, actor)
+        # A contact is answered only when the answer is recorded: what an anonymous sender
+        # reads, or what was told on the call or in the message the sender asked for.
+        # Closing without one (no action needed, or the sender could not be reached)
+        # leaves the clock's answer time empty, so no contact counts as answered on time
+        # unless someone did answer.
+        if not contact.public_answer and outcome not in (Contact.Outcome.NO_ACTION, Contact.Outcome.UNREACHABLE):
+            if contact.answer_by == AnswerBy.ANONYMOUS:
+                message = _("The sender is anonymous: write the answer they will read with their code.")
+            elif contact.answer_by == AnswerBy.PHONE:
+                message = _(
+                    "The sender asked to be called: record the call (what was told) first, "
+                    "or close as 'could not be reached'."
+                )
+            else:
+                message = _("Record the answer given to the sender first, or close as 'could not be reached'.")
+            raise ValidationError({"answer": [message]})
+        if contact.public_answer:
+            _mark_answered(contact, actor)
         contact.outcome, contact.status, contact.closed_at = outcome, Contact.Status.CLOSED, timezone.now()
         contact.referred_service = service if outcome == Contact.Outcome.REFERRED else None
         contact.save()

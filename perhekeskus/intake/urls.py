@@ -9,6 +9,7 @@ urlpatterns = [
     path("help/", views.help_request, name="help_request"),
     path("help/sent/", views.help_sent, name="help_sent"),
     path("help/answer/", views.help_answer, name="help_answer"),
+    path("help/reply/", views.help_reply, name="help_reply"),
     # staff
     path("intake/", views.inbox, name="inbox"),
     path("intake/contacts/new/", views.contact_new, name="contact_new"),

@@ -5,6 +5,7 @@ selectors read; every view of client data is logged, attempts without a basis to
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,7 +22,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from perhekeskus.access import frontdoor, policy
-from perhekeskus.access import selectors as access_selectors
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
@@ -29,6 +30,7 @@ from perhekeskus.flash import flash_errors
 from perhekeskus.network.models import Organisation
 from perhekeskus.people.models import Family, Worker
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, SERVICE_GUIDANCE, has_role, scope_q
+from perhekeskus.scheduling import usecases as scheduling_usecases
 
 from . import clocks, ratelimit, selectors, services
 from .forms import (
@@ -41,6 +43,7 @@ from .forms import (
     DecisionForm,
     ForwardForm,
     HelpLookupForm,
+    HelpReplyForm,
     HelpRequestForm,
     NeedCloseForm,
     NeedForm,
@@ -48,6 +51,7 @@ from .forms import (
     UrgencyForm,
 )
 from .models import AnswerBy, ChildWelfareNotification, Contact, ServiceNeed
+from .templatetags.dates import on_day
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -173,11 +177,41 @@ def help_sent(request):
     )
 
 
+THREAD_KEY = "help_thread"
+THREAD_SECONDS = 30 * 60  # how long the codes, once given, keep the conversation open
+
+
+def _open_thread(request) -> Contact | None:
+    """The conversation whose codes this browser gave in the last half hour (kept in the
+    session, so that the codes never stand in an address or a page)."""
+    held = request.session.get(THREAD_KEY)
+    if not held or held.get("until", 0) < timezone.now().timestamp():
+        request.session.pop(THREAD_KEY, None)
+        return None
+    return services.help_request_opened(held.get("id"))
+
+
+def _answer_page(request, *, form, contact, reply_form=None, status=200):
+    thread = services.help_thread(contact) if contact else []
+    return render(
+        request,
+        "intake/help_answer.html",
+        {
+            "form": form,
+            "contact": contact,
+            "thread": thread,
+            "reply_form": (reply_form or HelpReplyForm()) if contact and any(c.public_answer for c in thread) else None,
+        },
+        status=status,
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def help_answer(request):
     """An anonymous sender reads the answer with the reference and the secret. A POST,
-    so that the codes never stand in an address; tries are rate limited."""
+    so that the codes never stand in an address; tries are rate limited. The codes open
+    the whole conversation (the first message, answers and replies) for half an hour."""
     form = HelpLookupForm(request.POST or None)
     contact, status = None, 200
     if request.method == "POST" and form.is_valid():
@@ -191,9 +225,46 @@ def help_answer(request):
             if contact is None:
                 form.add_error(None, _("No message matches these codes. Check the reference and the secret code."))
                 status = 404
+            else:
+                request.session.cycle_key()
+                request.session[THREAD_KEY] = {"id": contact.pk, "until": timezone.now().timestamp() + THREAD_SECONDS}
     elif request.method == "POST":
         status = 400
-    return render(request, "intake/help_answer.html", {"form": form, "contact": contact}, status=status)
+    else:
+        contact = _open_thread(request)
+    return _answer_page(request, form=form, contact=contact, status=status)
+
+
+@never_cache
+@require_POST
+def help_reply(request):
+    """The anonymous sender writes back in the conversation their codes opened."""
+    contact = _open_thread(request)
+    if contact is None:
+        messages.error(request, _("Give your codes again to continue the conversation."))
+        return redirect("intake:help_answer")
+    reply_form = HelpReplyForm(request.POST)
+    status = 400
+    if reply_form.is_valid():
+        if not ratelimit.hit(request, "help", settings.HELP_RATE_LIMIT, settings.HELP_RATE_WINDOW):
+            reply_form.add_error(
+                None,
+                _("Many messages have been sent from this connection just now. Please try again in a few minutes."),
+            )
+            status = 429
+        else:
+            try:
+                reply = services.help_reply_submit(contact=contact, message=reply_form.cleaned_data["message"])
+            except ValidationError as exc:
+                _apply_errors(reply_form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Your reply has been sent. We answer at the latest %(due)s.")
+                    % {"due": on_day(timezone.localtime(reply.due_at).date())},
+                )
+                return redirect("intake:help_answer")
+    return _answer_page(request, form=HelpLookupForm(), contact=contact, reply_form=reply_form, status=status)
 
 
 # --- the inbox ---------------------------------------------------------------------------------
@@ -412,20 +483,14 @@ def contact_need(request, pk: int):
             family = frontdoor.family_to_write(Caller.page(request), family_id)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
-    elif q:
-        families = access_selectors.with_members(
-            policy.mask_families(
-                request.user,
-                access_selectors.family_list(user=request.user).filter(name__icontains=q).order_by("name")[:20],
-            )
-        )
-        if families:
-            _log(request, AccessEvent.Action.LIST, "family", [(f.pk, f.pk) for f in families], _basis(request.user))
+    elif len(q) >= 2:  # the family's or any member's name, as everywhere a family is chosen
+        families = scheduling_usecases.family_search_as(Caller.page(request), q, limit=20)
+    answer = request.POST.get("answer", "").strip()[:4000]
     form = NeedForm(request.POST if family and "service" in request.POST else None, family=family)
     if family and "service" in request.POST and form.is_valid():
         try:
             need = services.contact_to_service_need(
-                actor=request.user, contact=contact, family=family, **_need_from_form(form)
+                actor=request.user, contact=contact, family=family, answer=answer, **_need_from_form(form)
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -436,7 +501,7 @@ def contact_need(request, pk: int):
     return render(
         request,
         "intake/contact_need.html",
-        {"c": contact, "families": families, "family": family, "q": q, "form": form},
+        {"c": contact, "families": families, "family": family, "q": q, "form": form, "answer": answer},
     )
 
 
@@ -554,11 +619,24 @@ def notification_detail(request, pk: int):
         _notification_basis(request.user),
     )
     workers = list(_cp_workers(n).select_related("service"))
+    book_url = None
+    if n.is_urgent and not n.decided_at and policy.may_book(request.user):
+        # the urgent visit: today, from the next quarter hour, with the family when known
+        now = timezone.localtime()
+        start = (now + dt.timedelta(minutes=15 - now.minute % 15)).replace(second=0, microsecond=0)
+        me = policy.own_worker(request.user)
+        query = {"start": start.strftime("%Y-%m-%dT%H:%M")}
+        if me is not None:
+            query["worker"] = me.pk
+        if n.family_id:
+            query["family"] = n.family_id
+        book_url = reverse("scheduling:appointment_new") + "?" + urlencode(query)
     return render(
         request,
         "intake/notification_detail.html",
         {
             "n": n,
+            "book_url": book_url,
             "clocks": _notification_clocks(n),
             "events": n.events.select_related("actor"),
             "urgency_form": UrgencyForm(),
@@ -692,8 +770,12 @@ def need_new(request, pk: int):
 
 
 def _candidates(request, need):
-    """Workers the user may book for: the need's service first."""
+    """Workers the user may book for in the need's service or its organisation who speak
+    the need's language (the candidate page of allocation shows the others apart, each
+    with the condition it fails)."""
     qs = Worker.objects.filter(is_active=True).select_related("service", "unit")
+    if need.language_id:
+        qs = qs.filter(languages=need.language_id)
     scope = scope_q(request.user, COORDINATOR, ADMINISTRATOR)
     if scope is not None:
         qs = qs.filter(scope)

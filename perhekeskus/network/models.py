@@ -26,6 +26,8 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Comma-separated municipality names."),
     )
+    # Shown on the help button's page beside 112: whom to call when a child is in danger now.
+    social_emergency_phone = models.CharField(_("social and crisis emergency service phone"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -4,10 +4,23 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from perhekeskus.network.models import Organisation, Service, Unit
+
+# Languages families speak that Django's own catalogue does not name.
+OTHER_LANGUAGES = {
+    "so": _("Somali"),
+    "se": _("Northern Sami"),
+    "smn": _("Inari Sami"),
+    "sms": _("Skolt Sami"),
+    "ti": _("Tigrinya"),
+    "ps": _("Pashto"),
+}
 
 
 class Language(models.Model):
@@ -20,7 +33,11 @@ class Language(models.Model):
         verbose_name_plural = _("languages")
 
     def __str__(self) -> str:
-        return self.name
+        """The language's name in the reader's language (Django's catalogue names the
+        languages it knows: "suomi", "finska", "Finnish"); the stored name otherwise."""
+        info = LANG_INFO.get(self.code)
+        name = gettext(info["name"]) if info else str(OTHER_LANGUAGES.get(self.code, self.name))
+        return capfirst(name)
 
 
 class Competence(models.Model):

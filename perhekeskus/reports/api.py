@@ -93,8 +93,9 @@ def _payload(key, title, description, params, table, count) -> dict:
         "description": str(description),
         "filters": params,
         "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
-        "rows": [_row(r) for r in table.rows],
-        "totals": _row(table.totals),
+        # numbers at the page's precision (docs/metrics.md), as the exports give them
+        "rows": [_row(table.precise_row(r)) for r in table.rows],
+        "totals": _row(table.precise_row(table.totals)),
         "notes": [str(n) for n in table.notes],
         "count": count,
     }

@@ -44,10 +44,12 @@ def _cell_value(value):
 def _rows(table: Table):
     keys = [c.key for c in table.columns]
     yield [safe_text(c.label) for c in table.columns]
-    for row in table.rows:
-        yield [_cell_value(row.get(k)) for k in keys]
+    for row in table.rows:  # numbers at the page's precision, rounded as the page rounds
+        shown = table.precise_row(row)
+        yield [_cell_value(shown.get(k)) for k in keys]
     if table.totals:
-        yield [_cell_value(table.totals.get(k)) for k in keys]
+        shown = table.precise_row(table.totals)
+        yield [_cell_value(shown.get(k)) for k in keys]
 
 
 def csv_response(table: Table, filename: str) -> HttpResponse:

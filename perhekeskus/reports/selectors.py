@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -148,6 +149,27 @@ class Column:
     kind: str = "text"  # text, key (pseudonymous family key), int, hours, eur, pct, num, month
 
 
+# The shown precision of each numeric column kind (docs/metrics.md): pages, exports and
+# the API all give a number rounded half away from zero to these decimals.
+DECIMALS = {"hours": 1, "eur": 2, "pct": 1, "num": 1, "int": 0}
+
+
+def rounded(value, digits: int) -> Decimal:
+    """A number rounded half away from zero to ``digits`` decimals (27.55 -> 27.6, -0.25
+    -> -0.3). Python's round() rounds half to even on binary floats (2.675 -> 2.67)."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def precise(value, kind: str):
+    """``value`` at its column's shown precision: an int for whole numbers, a float with
+    the kind's decimals otherwise; anything not numeric unchanged."""
+    if kind not in DECIMALS or value is None or isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    digits = DECIMALS[kind] if not isinstance(value, int) else 0
+    r = rounded(value, digits)
+    return int(r) if digits == 0 else float(r)
+
+
 @dataclass
 class Table:
     columns: list[Column]
@@ -158,6 +180,13 @@ class Table:
     notes: list[str] = field(default_factory=list)
     # the lifecycle's second table: each cohort's size and reach of specialised services
     reach: list[dict] | None = None
+
+    def precise_row(self, row: dict | None) -> dict | None:
+        """A row (or the totals) with every number at its column's shown precision."""
+        if row is None:
+            return None
+        kinds = {c.key: c.kind for c in self.columns}
+        return {k: precise(v, kinds.get(k, "text")) for k, v in row.items()}
 
     def logged(self, rows: list[dict] | None = None) -> list[tuple[int, int]]:
         """(object id, family id) of the families these rows name (all rows by default),
@@ -1804,5 +1833,11 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
             Column("address", _("Address")),
         ],
         rows=out,
+        notes=[
+            _(
+                "One row for each worker on an appointment: an appointment done by a work pair has two rows "
+                "(column 'As'), so there can be more rows than the appointments the report counted."
+            )
+        ],
     )
     return table, total

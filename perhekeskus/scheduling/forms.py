@@ -260,6 +260,8 @@ class ResourceFilterForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.all()
         self.fields["unit"].queryset = Unit.objects.select_related("organisation")
         self.fields["unit"].label_from_instance = lambda u: f"{u.organisation.name} / {u.name}"
-        self.fields["profession"].choices = [("", "---------")] + list(Profession.choices)
+        self.fields["profession"].choices = [("", gettext_lazy("All"))] + list(Profession.choices)
         self.fields["competence"].queryset = Competence.objects.all()
         self.fields["language"].queryset = Language.objects.all()
+        for name in ("organisation", "unit", "competence", "language"):  # a filter left empty shows all
+            self.fields[name].empty_label = gettext_lazy("All")

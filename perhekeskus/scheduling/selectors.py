@@ -324,6 +324,29 @@ def worker_calendar(*, worker: Worker, start: dt.datetime, end: dt.datetime) -> 
     return resource_rows(workers=[worker], start=start, end=end)[0]
 
 
+def next_working_day(*, worker: Worker, after: dt.datetime, within_days: int = 60) -> dt.date | None:
+    """The first local day after ``after`` on which ``worker`` has a shift or an active
+    appointment (what an empty day points to), looking ``within_days`` ahead."""
+    limit = after + dt.timedelta(days=within_days)
+    shift = (
+        Shift.objects.filter(worker=worker, start__gte=after, start__lt=limit)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    booked = (
+        Appointment.objects.filter(
+            participants__resource_id=worker.resource_id, planned_start__gte=after, planned_start__lt=limit
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .order_by("planned_start")
+        .values_list("planned_start", flat=True)
+        .first()
+    )
+    first = min((t for t in (shift, booked) if t is not None), default=None)
+    return timezone.localtime(first, HELSINKI).date() if first else None
+
+
 def own_appointment_ids(*, worker: Worker | None, start: dt.datetime, end: dt.datetime) -> frozenset[int]:
     """The appointments a worker takes part in within a window (shown to them in full
     wherever they appear)."""

@@ -532,15 +532,16 @@ def appointment_book_recurring(
         ]
 
 
-def _workers_of(appointment: Appointment) -> tuple[Worker, Worker | None]:
+def workers_of(appointment: Appointment) -> tuple[Worker, Worker | None]:
     by_role = {p.role: p.resource_id for p in appointment.participants.all()}
-    workers = {w.resource_id: w for w in Worker.objects.filter(resource_id__in=by_role.values()).select_related("unit")}
+    found = Worker.objects.filter(resource_id__in=by_role.values()).select_related("unit", "service", "organisation")
+    workers = {w.resource_id: w for w in found}
     primary = workers[by_role[Participant.Role.PRIMARY]]
     pair = workers.get(by_role.get(Participant.Role.PAIR))
     return primary, pair
 
 
-_UNSET = object()
+UNSET = object()
 
 
 def appointment_update(
@@ -549,12 +550,12 @@ def appointment_update(
     appointment: Appointment,
     scope: str = "one",
     worker: Worker | None = None,
-    pair: Worker | None | object = _UNSET,
+    pair: Worker | None | object = UNSET,
     work_type: WorkType | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     unit_price: Decimal | None = None,
-    family: Family | None | object = _UNSET,
+    family: Family | None | object = UNSET,
     persons: Sequence[Person] | None = None,
     location_kind: str | None = None,
     address: str | None = None,
@@ -574,10 +575,10 @@ def appointment_update(
         _authorise_change(actor, appointment)
         if appointment.status != Appointment.Status.PLANNED:
             raise ValidationError(_("Only planned appointments can be changed."), code="not_planned")
-        old_worker, old_pair = _workers_of(appointment)
+        old_worker, old_pair = workers_of(appointment)
         new_worker = worker or old_worker
-        new_pair = old_pair if pair is _UNSET else pair
-        new_family = appointment.family if family is _UNSET else family
+        new_pair = old_pair if pair is UNSET else pair
+        new_family = appointment.family if family is UNSET else family
         new_start = start or appointment.planned_start
         new_end = end or (new_start + (appointment.planned_end - appointment.planned_start))
         new_type = work_type or appointment.work_type
@@ -585,12 +586,12 @@ def appointment_update(
         if work_type is not None and unit_price is None and work_type.pk != appointment.work_type_id:
             new_price = work_type.default_unit_price
         new_persons = list(appointment.persons.all()) if persons is None else list(persons)
-        if family is not _UNSET and persons is None and (new_family is None or new_family != appointment.family):
+        if family is not UNSET and persons is None and (new_family is None or new_family != appointment.family):
             new_persons = []
         new_location = location_kind or appointment.location_kind
         if worker is not None and worker != old_worker:
             _authorise_booking(actor, [new_worker], None)
-        if family is not _UNSET and new_family is not None and new_family != appointment.family:
+        if family is not UNSET and new_family is not None and new_family != appointment.family:
             _authorise_family(actor, new_family)
         _validate(
             worker=new_worker,
@@ -675,23 +676,68 @@ def appointment_update(
         return _save_guarded(write)(workers=workers, intervals=intervals, exclude=exclude)
 
 
+class MoveNeedsConfirmation(OutsideShift):
+    """A move that changes the appointment's service or organisation, or drops its work
+    pair, was not confirmed. Its messages name each change (and the shift warning, when
+    the new time is also outside a shift), so one confirmation covers what was shown."""
+
+
+def move_changes(appointment: Appointment, worker: Worker | None) -> list[str]:
+    """What moving ``appointment`` onto ``worker`` changes beyond its time, in words: the
+    service and the organisation the work is done in, and a work pair dropped because the
+    new worker is that pair."""
+    old_worker, old_pair = workers_of(appointment)
+    if worker is None or worker.pk == old_worker.pk:
+        return []
+    changes = []
+    if worker.service_id != old_worker.service_id:
+        changes.append(
+            _("The service changes: %(old)s → %(new)s.")
+            % {"old": old_worker.service or "–", "new": worker.service or "–"}
+        )
+    if worker.organisation_id != old_worker.organisation_id:
+        changes.append(
+            _("The organisation changes: %(old)s → %(new)s.")
+            % {"old": old_worker.organisation, "new": worker.organisation}
+        )
+    if old_pair is not None and worker.pk == old_pair.pk:
+        changes.append(_("The work pair %(pair)s is dropped from the appointment.") % {"pair": old_pair})
+    return changes
+
+
 def appointment_move(
     *,
     actor: AbstractBaseUser | None,
     appointment: Appointment,
     start: dt.datetime,
     worker: Worker | None = None,
+    pair: Worker | None | object = UNSET,
     confirm_outside_shift: bool = False,
 ) -> Appointment:
     """Move one appointment (drag on the timeline), keeping its duration; optionally to
-    another worker."""
+    another worker. A move that changes the service or organisation or drops the pair
+    (the new worker was the pair) raises ``MoveNeedsConfirmation`` unless confirmed;
+    ``pair`` given sets the pair as well (the undo of such a move)."""
     duration = appointment.planned_end - appointment.planned_start
+    changes = [] if pair is not UNSET else move_changes(appointment, worker)
+    if pair is UNSET and changes:
+        _old_worker, old_pair = workers_of(appointment)
+        if old_pair is not None and worker is not None and worker.pk == old_pair.pk:
+            pair = None
+    if changes and not confirm_outside_shift:
+        workers = [worker] + ([pair] if isinstance(pair, Worker) else [])
+        shift = booking_warnings(workers=workers, intervals=[Interval(start, start + duration)])
+        raise MoveNeedsConfirmation(
+            {"confirm_outside_shift": changes + shift + [_("Confirm to move the appointment.")]},
+            code="move_changes",
+        )
     return appointment_update(
         actor=actor,
         appointment=appointment,
         start=start,
         end=start + duration,
         worker=worker,
+        pair=pair,
         confirm_outside_shift=confirm_outside_shift,
     )[0]
 

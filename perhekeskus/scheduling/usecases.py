@@ -399,21 +399,38 @@ def require_mover(caller: Caller, pk) -> None:
 
 
 def appointment_move_as(
-    caller: Caller, pk, *, start: dt.datetime, worker: Worker | None = None, confirm_outside_shift: bool = False
-) -> Appointment:
-    """Drag and drop on the resource view (``require_mover``)."""
+    caller: Caller,
+    pk,
+    *,
+    start: dt.datetime,
+    worker: Worker | None = None,
+    pair: Worker | None | object = services.UNSET,
+    confirm_outside_shift: bool = False,
+) -> tuple[Appointment, dict]:
+    """Drag and drop on the resource view (``require_mover``). Returns the moved
+    appointment and where it was before (start, worker and pair ids), which is what an
+    undo moves it back to."""
     require_mover(caller, pk)
     appointment = _editable(caller, pk)
     _worker(caller, worker, appointment.family)
+    if isinstance(pair, Worker):
+        _worker(caller, pair, appointment.family)
+    old_worker, old_pair = services.workers_of(appointment)
+    previous = {
+        "start": appointment.planned_start,
+        "worker": old_worker.pk,
+        "pair": old_pair.pk if old_pair else None,
+    }
     moved = services.appointment_move(
         actor=caller.user,
         appointment=appointment,
         start=start,
         worker=worker,
+        pair=pair,
         confirm_outside_shift=confirm_outside_shift,
     )
     _log_appointments(caller, A.UPDATE, [moved])
-    return moved
+    return moved, previous
 
 
 def _realise(caller: Caller, appointment: Appointment, actual_start, actual_end) -> Appointment:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -182,7 +182,9 @@ def my_calendar(request):
     worker = policy.own_worker(request.user)
     if worker is None:
         raise Http404
-    return redirect("scheduling:worker_calendar", pk=worker.pk)
+    url = reverse("scheduling:worker_calendar", args=[worker.pk])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @login_required
@@ -230,13 +232,18 @@ def worker_calendar(request, pk: int):
         weeks[-1] += [None] * (7 - len(weeks[-1]))
     else:
         prev_day, next_day, weeks = day - step, day + step, None
+    # an empty day points to the next one with work (a shift or a booking)
+    next_work = selectors.next_working_day(worker=worker, after=end) if view == "day" and not row.entries else None
     context = {
         "worker": worker,
+        "next_work_url": "?" + urlencode({"view": "day", "date": next_work.isoformat()}) if next_work else None,
+        "next_work": next_work,
         "may_plan_route": policy.may_plan_route(request.user, worker),
         "row": row,
         "view": view,
         "day": day,
         "first": first,
+        "last_day": first + dt.timedelta(days=days - 1),
         "by_day": by_day,
         "frame": frame,
         "weeks": weeks,
@@ -379,6 +386,10 @@ def appointment_new(request):
     if request.method == "GET":
         if request.GET.get("worker", "").isdecimal() and int(request.GET["worker"]) <= MAX_ID:
             initial["worker"] = int(request.GET["worker"])
+        if request.GET.get("family"):  # e.g. "book the urgent visit" on a notification
+            family = usecases.family_for_booking_as(Caller.page(request), request.GET["family"])
+            if family is not None:
+                initial["family"] = family.pk
         try:
             start = parse_datetime(request.GET.get("start", ""))
         except ValueError:
@@ -548,17 +559,26 @@ def appointment_cancel(request, pk: int):
 @login_required
 @require_POST
 def appointment_move(request, pk: int):
-    """Drag and drop on the resource view: JSON in, JSON out."""
+    """Drag and drop on the resource view: JSON in, JSON out. The answer says where the
+    appointment was (``previous``) so that the page can undo the move; the undo sends
+    the pair as well."""
     usecases.require_mover(Caller.page(request), pk)
+
+    def worker_of(value):
+        worker_id = int(value)
+        if not 0 < worker_id <= MAX_ID:
+            raise ValueError
+        return Worker.objects.get(pk=worker_id)
+
     try:
         body = json.loads(request.body or b"{}")
         if not isinstance(body, dict):
             raise ValueError
         start = parse_datetime(body.get("start", ""))
-        worker_id = int(body["worker"]) if body.get("worker") else None
-        if worker_id is not None and not 0 < worker_id <= MAX_ID:
-            raise ValueError
-        worker = Worker.objects.get(pk=worker_id) if worker_id else None
+        worker = worker_of(body["worker"]) if body.get("worker") else None
+        pair = services.UNSET
+        if "pair" in body:
+            pair = worker_of(body["pair"]) if body["pair"] else None
         if start is None or safe_day(start.date().isoformat()) is None:
             raise ValueError
         start = wallclock.helsinki(start)
@@ -567,8 +587,13 @@ def appointment_move(request, pk: int):
     except (ValueError, TypeError, AttributeError, Worker.DoesNotExist):
         return JsonResponse({"errors": {"start": [_("Invalid move.")]}}, status=400)
     try:
-        moved = usecases.appointment_move_as(
-            Caller.page(request), pk, start=start, worker=worker, confirm_outside_shift=bool(body.get("confirm"))
+        moved, previous = usecases.appointment_move_as(
+            Caller.page(request),
+            pk,
+            start=start,
+            worker=worker,
+            pair=pair,
+            confirm_outside_shift=bool(body.get("confirm")),
         )
     except usecases.Forbidden as exc:
         return JsonResponse({"errors": {"worker": [str(exc) or _("You may not book this worker.")]}}, status=403)
@@ -577,6 +602,17 @@ def appointment_move(request, pk: int):
     except ValidationError as exc:
         status = 409 if isinstance(exc, services.BookingConflict) else 400
         return JsonResponse({"errors": validation_error_payload(exc)}, status=status)
+    local = timezone.localtime(moved.planned_start)
     return JsonResponse(
-        {"id": moved.pk, "start": moved.planned_start.isoformat(), "end": moved.planned_end.isoformat()}
+        {
+            "id": moved.pk,
+            "start": moved.planned_start.isoformat(),
+            "end": moved.planned_end.isoformat(),
+            "message": _("Moved to %(when)s.") % {"when": formats.date_format(local, "D j.n. H:i")},
+            "previous": {
+                "start": timezone.localtime(previous["start"]).strftime("%Y-%m-%dT%H:%M"),
+                "worker": previous["worker"],
+                "pair": previous["pair"],
+            },
+        }
     )

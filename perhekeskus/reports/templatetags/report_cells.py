@@ -2,21 +2,14 @@
 Finnish and Swedish)."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 from django.utils import formats
 
+from perhekeskus.reports.selectors import DECIMALS, rounded
+
 register = template.Library()
-
-DECIMALS = {"hours": 1, "eur": 2, "pct": 1, "num": 1, "int": 0}
-
-
-def rounded(value, digits: int) -> Decimal:
-    """A number rounded half away from zero to ``digits`` decimals (27.55 -> 27.6, -0.25
-    -> -0.3), as docs/metrics.md defines the shown precision. Django's number formatting
-    alone cuts the digits off (27.58 showed as 27,5)."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def shown(value, digits: int) -> str:

@@ -11,6 +11,24 @@ document.addEventListener("DOMContentLoaded", function () {
     el.addEventListener("focus", function () { el.select(); });
     el.addEventListener("click", function () { el.select(); });
   });
+  // On a narrow screen (a phone, or 200 % zoom) list tables stack into one card a row;
+  // each cell is labelled by its column's header (the CSS shows the label).
+  document.querySelectorAll("table.list:not(.report)").forEach(function (table) {
+    if (table.closest(".table-scroll")) return;
+    var heads = [];
+    table.querySelectorAll("thead tr:first-child th").forEach(function (th) {
+      for (var i = 0; i < (th.colSpan || 1); i++) heads.push(th.textContent.trim());
+    });
+    if (!heads.length) return;
+    table.classList.add("stackable");
+    table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        if (heads[col] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[col]);
+        col += cell.colSpan || 1;
+      });
+    });
+  });
   // a page that waits for a background job (a queue proposal) reloads itself
   document.querySelectorAll("[data-refresh]").forEach(function (el) {
     var seconds = parseInt(el.getAttribute("data-refresh"), 10) || 2;
