@@ -82,6 +82,7 @@ class DemoWorker:
     client_types: list[WorkType]
     caseload: list[int] = field(default_factory=list)
     colleagues: list[DemoWorker] = field(default_factory=list)
+    partners: list[DemoWorker] = field(default_factory=list)  # in other organisations
     # how full the worker's days are (utilisation varies: some have room, some are over)
     fill: float = 0.9
 
@@ -194,6 +195,13 @@ def generate(
                         demo_workers.append(dw)
                 for dw in unit_workers:
                     dw.colleagues = [c for c in unit_workers if c is not dw]
+        # multi-agency work: client workers of other organisations a worker visits families
+        # with (an NGO's family partner with the area's family worker, a school social
+        # worker with the school nurse); seeds/001, seeds/004
+        client_workers = [dw for dw in demo_workers if dw.client_types]
+        for dw in client_workers:
+            others = [c for c in client_workers if c.worker.organisation_id != dw.worker.organisation_id]
+            dw.partners = rnd.sample(others, min(6, len(others)))
 
         say(f"{len(demo_workers)} workers. Families…")
         family_ids, person_ids_by_family = _families(rnd, fake, scale, languages, today)
@@ -334,9 +342,13 @@ def _families(rnd, fake, scale, languages, today):
 
 
 def _named_workers(rnd, demo_workers, family_ids, today) -> None:
-    """Every family has an own worker (a clinic or school nurse); families in a social
-    worker's caseload often a responsible worker; some a family partner (an NGO's)."""
-    nurses = [dw.worker for dw in demo_workers if dw.worker.profession in ("public_health_nurse", "school_nurse")]
+    """Every family has an own worker by its youngest child's age: the child-health clinic's
+    public health nurse under school age (7), the school nurse from then on. Most families
+    with several services (in the caseloads of workers of two or more services) have a
+    responsible worker from one of them (a worker of theirs other than the nurse, who
+    follows them through the clienthood; seeds/001), some a family partner (an NGO's)."""
+    clinic = [dw.worker for dw in demo_workers if dw.worker.profession == "public_health_nurse"]
+    school = [dw.worker for dw in demo_workers if dw.worker.profession == "school_nurse"]
     rows, next_id = [], _next_id(NamedWorker)
 
     def add(family_id, worker, role):
@@ -352,21 +364,35 @@ def _named_workers(rnd, demo_workers, family_ids, today) -> None:
         )
         next_id += 1
 
-    if nurses:
-        for family_id in family_ids:
+    youngest: dict[int, dt.date] = {}
+    for family_id, born in Membership.objects.filter(
+        family_id__in=family_ids, role=Person.Role.CHILD, person__birth_date__isnull=False
+    ).values_list("family_id", "person__birth_date"):
+        youngest[family_id] = max(youngest.get(family_id, born), born)
+    school_age = today.replace(year=today.year - 7)
+    for family_id in family_ids:
+        born = youngest.get(family_id)
+        nurses = school if born is not None and born <= school_age and school else clinic or school
+        if nurses:
             add(family_id, rnd.choice(nurses), NamedWorker.Role.OWN_WORKER)
-    taken = {NamedWorker.Role.RESPONSIBLE_WORKER: set(), NamedWorker.Role.FAMILY_PARTNER: set()}
+    services_of: dict[int, set] = {}
+    followers: dict[int, list] = {}
     for dw in demo_workers:
-        role = {
-            "social_worker": NamedWorker.Role.RESPONSIBLE_WORKER,
-            "ngo_worker": NamedWorker.Role.FAMILY_PARTNER,
-        }.get(dw.worker.profession)
-        if role is None or (role == NamedWorker.Role.FAMILY_PARTNER and dw.worker.organisation.kind != "ngo"):
+        for family_id in dw.caseload:
+            services_of.setdefault(family_id, set()).add(dw.worker.service_id)
+            if dw.worker.profession not in ("public_health_nurse", "school_nurse"):
+                followers.setdefault(family_id, []).append(dw.worker)
+    for family_id in family_ids:
+        if len(services_of.get(family_id, ())) >= 2 and followers.get(family_id) and rnd.random() < 0.85:
+            add(family_id, rnd.choice(followers[family_id]), NamedWorker.Role.RESPONSIBLE_WORKER)
+    partnered = set()
+    for dw in demo_workers:
+        if dw.worker.profession != "ngo_worker" or dw.worker.organisation.kind != "ngo":
             continue
         for family_id in dw.caseload[: rnd.randint(4, 10)]:
-            if family_id not in taken[role]:
-                taken[role].add(family_id)
-                add(family_id, dw.worker, role)
+            if family_id not in partnered:
+                partnered.add(family_id)
+                add(family_id, dw.worker, NamedWorker.Role.FAMILY_PARTNER)
     _bulk(NamedWorker, rows)
 
 
@@ -395,6 +421,7 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
         shared["Verkostopalaveri"],
     )
     t_travel, t_training, t_other = shared["Matka"], shared["Koulutus"], shared["Muu työ"]
+    hours_of = {dw.worker.pk: catalogue.WORKING_HOURS[dw.hours] for dw in demo_workers}
     progress = tqdm(total=len(days), desc="days", disable=quiet, leave=False)
     for day in days:
         shifts, appointments, participants, links = [], [], [], []
@@ -411,6 +438,10 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
             shifts.append(
                 Shift(id=shift_id, worker_id=w.pk, start=_aware(day, shift_start), end=_aware(day, shift_end))
             )
+            # the busiest workers are booked past their shift (overtime): their utilisation
+            # goes over 100 %, as the resource view should show
+            overloaded = dw.fill > 0.85
+            book_until = shift_end + (120 if overloaded else 0)
             shift_id += 1
             cursor = shift_start + rnd.choice([0, 0, 15, 30])
             # the coming weeks are booked less the further they are (as in a real calendar)
@@ -418,6 +449,8 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
             fill = (
                 dw.fill if ahead_days < 0 else dw.fill * (0.8 if ahead_days < 7 else 0.55 if ahead_days < 14 else 0.35)
             )
+            if overloaded and ahead_days < 0:
+                fill = 1.0
 
             def free(s, e, who):
                 return all(e <= bs or s >= be for bs, be in busy.get(who, []))
@@ -426,8 +459,10 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                 work_type, s, e, family=None, location=Appointment.LocationKind.UNIT, address="", notes="", pair=None
             ):
                 nonlocal appointment_id, participant_id, person_link_id
-                if pair is not None and not free(s, e, pair.pk):
-                    pair = None
+                if pair is not None and not (
+                    free(s, e, pair.pk) and hours_of[pair.pk][0] * 60 <= s and e <= hours_of[pair.pk][1] * 60
+                ):
+                    pair = None  # a pair only inside their own shift and free time
                 start, end = _aware(day, s), _aware(day, e)
                 a = Appointment(
                     id=appointment_id,
@@ -484,7 +519,7 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                 nonlocal cursor
                 for _try in range(6):
                     s, e = cursor, cursor + length
-                    if e > shift_end:
+                    if e > book_until:
                         return False
                     clash = [be for bs, be in busy.get(w.pk, []) if not (e <= bs or s >= be)]
                     if not clash:
@@ -499,7 +534,7 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
             if day.weekday() == 2 and rnd.random() < 0.3:
                 place(90, lambda s, e: add(t_training, s, e))
             visits = 0
-            while cursor < shift_end - 45:
+            while cursor < book_until - 45:
                 if rnd.random() > fill:
                     cursor += rnd.choice([30, 45, 60, 90])  # room in the day
                     continue
@@ -512,10 +547,12 @@ def _calendar(rnd, demo_workers, shared, person_ids_by_family, today, days_back,
                         place(rnd.choice([15, 20, 30]), lambda s, e: add(t_travel, s, e))
                     wt = rnd.choice(dw.client_types)
                     pair = None
-                    if dw.colleagues and rnd.random() < 0.12:
-                        cand = rnd.choice(dw.colleagues)
+                    roll_pair = rnd.random()
+                    pool = dw.partners if roll_pair < 0.16 else dw.colleagues if roll_pair < 0.24 else []
+                    for cand in rnd.sample(pool, min(4, len(pool))):
                         if cand.worker.pk not in away and free(cursor, cursor + length, cand.worker.pk):
                             pair = cand.worker
+                            break
                     notes = rnd.choice(catalogue.NOTES) if home and rnd.random() < 0.2 else ""
                     placed = place(
                         length,

@@ -14,20 +14,38 @@ from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Family, Language, Worker
 from perhekeskus.scheduling.models import Appointment, WorkType
 
-HELP_MESSAGES = [
-    "Vauva valvoo öisin ja olemme molemmat aivan lopussa. Mistä saisi apua arkeen?",
-    "Teini-ikäinen poikani ei käy koulussa ja pelaa öisin. En tiedä mitä tehdä.",
-    "Erosimme puoli vuotta sitten ja lasten tapaamisista riidellään jatkuvasti.",
-    "Tyttäreni on 9-vuotias ja hänellä on raivokohtauksia. Onko tähän jotain ryhmää?",
-    "Olen raskaana ja yksin, jännittää miten pärjään vauvan kanssa.",
-    "Meillä on kolme alle kouluikäistä ja kaipaisin lastenhoitoapua muutamaksi tunniksi viikossa.",
-    "Poikani epäillään olevan ADHD, mutta tutkimuksiin on pitkä jono. Mitä voimme tehdä sillä välin?",
-    "Puolisoni juo liikaa ja se näkyy lapsille. En halua kertoa nimeäni.",
-    "Haluaisin vertaistukea muilta vanhemmilta, onko perhekahvilaa lähellä?",
-    "Vi skulle behöva hjälp med vardagen, vi har tvillingar på ett år.",
-    "My child is being bullied at school and does not want to go there anymore.",
-    "Nuori on eristäytynyt huoneeseensa eikä juttele kenellekään.",
-]
+# Help-button messages by the age group the sender chose, so that the text agrees with it
+# (a "3-6" message does not speak of a nine-year-old).
+HELP_MESSAGES = {
+    "expecting": [
+        "Olen raskaana ja yksin, jännittää miten pärjään vauvan kanssa.",
+        "Odotamme ensimmäistä lastamme ja parisuhteemme on kiristynyt. Mistä saisi tukea?",
+    ],
+    "0-2": [
+        "Vauva valvoo öisin ja olemme molemmat aivan lopussa. Mistä saisi apua arkeen?",
+        "Vi skulle behöva hjälp med vardagen, vi har tvillingar på ett år.",
+    ],
+    "3-6": [
+        "Meillä on kolme alle kouluikäistä ja kaipaisin lastenhoitoapua muutamaksi tunniksi viikossa.",
+        "Nelivuotiaamme kiukkukohtaukset ovat niin rajuja, ettemme enää uskalla lähteä kauppaan.",
+    ],
+    "7-12": [
+        "Tyttäreni on 9-vuotias ja hänellä on raivokohtauksia. Onko tähän jotain ryhmää?",
+        "Poikani epäillään olevan ADHD, mutta tutkimuksiin on pitkä jono. Mitä voimme tehdä sillä välin?",
+        "My child is being bullied at school and does not want to go there anymore.",
+    ],
+    "13-17": [
+        "Teini-ikäinen poikani ei käy koulussa ja pelaa öisin. En tiedä mitä tehdä.",
+        "Nuori on eristäytynyt huoneeseensa eikä juttele kenellekään.",
+    ],
+    "family": [
+        "Erosimme puoli vuotta sitten ja lasten tapaamisista riidellään jatkuvasti.",
+        "Puolisoni juo liikaa ja se näkyy lapsille. En halua kertoa nimeäni.",
+        "Haluaisin vertaistukea muilta vanhemmilta, onko perhekahvilaa lähellä?",
+    ],
+}
+# How long a queued need has waited, by its urgency: an urgent one days, a normal one weeks.
+WAITING_DAYS = {"urgent": [0, 1, 1, 2, 3], "high": [2, 4, 6, 9, 13], "normal": [3, 8, 15, 25, 40, 55]}
 PHONE_MESSAGES = [
     "Äiti soitti: jaksaminen vähissä, toivoo kotikäyntiä.",
     "Isä kysyi perheneuvolan jonotilannetta, lapsella unihäiriöitä.",
@@ -94,8 +112,8 @@ def generate_intake(rnd, today: dt.date) -> dict:
         if kind < 0.6:
             contact, _secret = services.help_request_submit(
                 municipality=rnd.choice(["Varkaus", "Varkaus", "Joroinen", "Leppävirta", ""]),
-                age_group=rnd.choice(["expecting", "0-2", "3-6", "7-12", "13-17", "family"]),
-                message=rnd.choice(HELP_MESSAGES),
+                age_group=(age_group := rnd.choice(list(HELP_MESSAGES))),
+                message=rnd.choice(HELP_MESSAGES[age_group]),
                 answer_by=rnd.choice(["anonymous", "anonymous", "phone", "email"]),
                 phone="040 " + str(rnd.randint(1000000, 9999999)),
                 email="vanhempi@example.org",
@@ -219,15 +237,18 @@ def generate_intake(rnd, today: dt.date) -> dict:
     recent_count = recent.count()
     for i in range(36):
         allocated_from = None
+        urgency = rnd.choice(["normal", "normal", "normal", "high", "urgent"])
         if i % 3 and recent_count:
-            # a need that was allocated: the booking behind it gives family, type and worker
+            # a need that was allocated: the booking behind it gives family, type and worker;
+            # the more urgent, the sooner after the contact the first visit was
             allocated_from = recent.select_related("work_type__service")[rnd.randrange(recent_count)]
             work_type, family_id = allocated_from.work_type, allocated_from.family_id
-            received = allocated_from.planned_start - dt.timedelta(days=rnd.randint(3, 40), hours=rnd.randint(0, 8))
+            lead = {"urgent": (1, 3), "high": (3, 14)}.get(urgency, (7, 40))
+            received = allocated_from.planned_start - dt.timedelta(days=rnd.randint(*lead), hours=rnd.randint(0, 8))
             received = min(received, now - dt.timedelta(days=1))
         else:
             work_type, family_id = rnd.choice(types), rnd.choice(families)
-            received = now - dt.timedelta(days=rnd.choice([1, 2, 5, 9, 15, 25, 40, 65]), hours=rnd.randint(0, 8))
+            received = now - dt.timedelta(days=rnd.choice(WAITING_DAYS[urgency]), hours=rnd.randint(0, 8))
         need = services.service_need_record(
             actor=guidance or coordinator,
             family=Family.objects.get(pk=family_id),
@@ -237,7 +258,7 @@ def generate_intake(rnd, today: dt.date) -> dict:
             sessions_per_week=rnd.choice([1, 1, 2]),
             session_minutes=rnd.choice([60, 90, 90, 120]),
             weeks=rnd.choice([6, 8, 12]),
-            urgency=rnd.choice(["normal", "normal", "normal", "high", "urgent"]),
+            urgency=urgency,
             language=languages.get("sv") if rnd.random() < 0.08 else None,
             home_visits=rnd.random() < 0.6,
             received_at=received,

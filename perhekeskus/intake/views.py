@@ -628,8 +628,8 @@ def notification_detail(request, pk: int):
         query = {"start": start.strftime("%Y-%m-%dT%H:%M")}
         if me is not None:
             query["worker"] = me.pk
-        if n.family_id:
-            query["family"] = n.family_id
+        if n.family_id and policy.family_write_basis(request.user, n.family_id):
+            query["family"] = n.family_id  # only a family the user may name in a booking
         book_url = reverse("scheduling:appointment_new") + "?" + urlencode(query)
     return render(
         request,

@@ -26,6 +26,14 @@ from perhekeskus.access.frontdoor import Caller
 from perhekeskus.api import validation_error_payload
 from perhekeskus.flash import flash_errors
 from perhekeskus.people.models import Worker
+from perhekeskus.people.roles import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    MANAGER,
+    NETWORK_COORDINATOR,
+    SERVICE_GUIDANCE,
+    has_role,
+)
 
 from . import selectors, services, usecases, wallclock
 from .forms import (
@@ -58,7 +66,15 @@ def _parse_day(value: str | None) -> dt.date:
 
 @login_required
 def home(request):
+    """Each role starts where its day starts: coordinators in the resource view, service
+    guidance in the inbox, managers in the reports, a worker in their own day."""
     worker = policy.own_worker(request.user)
+    if has_role(request.user, COORDINATOR, ADMINISTRATOR, NETWORK_COORDINATOR):
+        return redirect("scheduling:resource_view")
+    if has_role(request.user, SERVICE_GUIDANCE):
+        return redirect("intake:inbox")
+    if has_role(request.user, MANAGER):
+        return redirect("reports:index")
     if policy.plans_from_resource_view(request.user) or (worker is None and policy.can_see_resource_view(request.user)):
         return redirect("scheduling:resource_view")
     if worker:  # a worker starts from their own day
@@ -389,7 +405,7 @@ def appointment_new(request):
         if request.GET.get("family"):  # e.g. "book the urgent visit" on a notification
             family = usecases.family_for_booking_as(Caller.page(request), request.GET["family"])
             if family is not None:
-                initial["family"] = family.pk
+                initial["family"] = str(family.pk)
         try:
             start = parse_datetime(request.GET.get("start", ""))
         except ValueError:

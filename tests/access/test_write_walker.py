@@ -183,6 +183,7 @@ PAGE_OTHER = {
     "help/": "the public help button: anonymous, names no one's id",
     "help/sent/": "the help button's receipt",
     "help/answer/": "the anonymous sender reads the answer with codes (rate limited)",
+    "help/reply/": "the anonymous sender replies in the conversation their codes opened (the session's, no id)",
     "families/": "a search (POST keeps the name out of the address): a read",
     "families/search/": "a search: a read",
     "emergency/": "the emergency search, with a reason: tests/access/test_break_glass.py",

@@ -172,7 +172,19 @@ def test_nothing_closes_without_an_outcome_even_in_the_database(region, guidance
         Contact.objects.filter(pk=contact.pk).update(status="closed", closed_at=timezone.now())
     with pytest.raises(ValidationError):
         services.contact_close(actor=guidance, contact=contact, outcome="referred")  # needs the service
-    services.contact_close(actor=guidance, contact=contact, outcome="referred", service=region["family_work"])
+    # the sender asked to be called: closing needs the call recorded (nothing saved without)
+    with pytest.raises(ValidationError) as refused:
+        services.contact_close(actor=guidance, contact=contact, outcome="referred", service=region["family_work"])
+    assert "answer" in refused.value.message_dict
+    contact.refresh_from_db()
+    assert contact.status != "closed" and contact.first_answered_at is None
+    services.contact_close(
+        actor=guidance,
+        contact=contact,
+        outcome="referred",
+        service=region["family_work"],
+        answer="Soitettu: ohjattu perhetyöhön.",
+    )
     contact.refresh_from_db()
     assert contact.referred_service == region["family_work"] and contact.first_answered_at is not None
     with pytest.raises(ValidationError):
