@@ -204,7 +204,7 @@ def help_request_opened(pk) -> Contact | None:
 def help_thread(contact: Contact) -> list[Contact]:
     """An anonymous sender's conversation: the first message and the replies written
     after reading an answer, oldest first."""
-    root = contact.reply_to or contact
+    root = Contact.objects.get(pk=contact.reply_to_id) if contact.reply_to_id else contact
     return [root, *root.replies.order_by("received_at", "id")]
 
 
@@ -213,7 +213,7 @@ def help_reply_submit(*, contact: Contact, message: str, received_at: dt.datetim
     contact that continues ``contact`` (the same codes open the whole conversation),
     answered on the same clock as any contact. Refused when nothing has been answered yet
     (the first message is still waiting) or the message is empty or too long."""
-    root = contact.reply_to or contact
+    root = Contact.objects.get(pk=contact.reply_to_id or contact.pk)  # as stored now
     errors = {}
     text = (message or "").strip()
     if not text:

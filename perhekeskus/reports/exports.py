@@ -11,6 +11,7 @@ import io
 import unicodedata
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -49,7 +50,10 @@ def _rows(table: Table):
         yield [_cell_value(shown.get(k)) for k in keys]
     if table.totals:
         shown = table.precise_row(table.totals)
-        yield [_cell_value(shown.get(k)) for k in keys]
+        cells = [_cell_value(shown.get(k)) for k in keys]
+        if cells and cells[0] in (None, ""):  # the totals row says what it is, as on the page
+            cells[0] = safe_text(_("Total"))
+        yield cells
 
 
 def csv_response(table: Table, filename: str) -> HttpResponse:

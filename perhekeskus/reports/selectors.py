@@ -713,7 +713,7 @@ def worker_work_type(user, f: Filters) -> Table:
         chart={
             "type": "doughnut",
             "labels": [str(classes.get(r["work_type__work_class"], "")) for r in by_class],
-            "data": [round(r["booked_hours"], 2) for r in by_class],
+            "data": [precise(r["booked_hours"], "hours") for r in by_class],
             "title": _("Booked hours by work class"),
         },
     )

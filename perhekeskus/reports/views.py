@@ -24,6 +24,7 @@ from . import exports, selectors, services
 from .catalog import REPORTS
 from .forms import PurchasedServiceForm, ReportFilterForm
 from .models import PurchasedService
+from .selectors import precise
 
 DRILL_PAGE = 100
 
@@ -72,7 +73,9 @@ def _chart_payload(table) -> dict | None:
             "datasets": [{"label": chart["title"], "data": chart["data"]}],
         }
     labels = {c.key: c.label for c in table.columns}
-    rows = table.rows[: chart.get("top", 60)]
+    kinds = {c.key: c.kind for c in table.columns}
+    # the chart draws the numbers the table shows (the same precision and rounding)
+    rows = [table.precise_row(r) for r in table.rows[: chart.get("top", 60)]]
     if chart.get("lifecycle"):
         cohorts: dict = {}
         for r in table.rows:
@@ -82,7 +85,10 @@ def _chart_payload(table) -> dict | None:
         return {
             "type": "line",
             "labels": [str(x) for x in chart["labels"]],
-            "datasets": [{"label": str(c), "data": [round(v, 2) for v in vals]} for c, vals in cohorts.items()],
+            "datasets": [
+                {"label": str(c), "data": [precise(v, kinds[k]) for k, v in zip(chart["series"], vals, strict=True)]}
+                for c, vals in cohorts.items()
+            ],
         }
     if chart.get("pivot"):
         xs = list(dict.fromkeys(str(r[chart["label"]]) for r in rows))

@@ -125,6 +125,12 @@ def test_a_persons_access_report(client, worker, worker_user, work_type, family)
 def test_each_role_starts_from_its_own_page(client, worker_user, worker, coordinator, manager):
     client.force_login(worker_user)
     assert client.get("/")["Location"] == f"/workers/{worker.pk}/calendar/"
-    for user in (coordinator, manager, make_user("ohjaus", "service_guidance")):
+    # each role where its day starts: the coordinator's resource view, the manager's
+    # reports, service guidance's inbox
+    for user, first_page in (
+        (coordinator, "/resources/"),
+        (manager, "/reports/"),
+        (make_user("ohjaus", "service_guidance"), "/intake/"),
+    ):
         client.force_login(user)
-        assert client.get("/")["Location"] == "/resources/"
+        assert client.get("/")["Location"] == first_page

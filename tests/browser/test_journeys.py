@@ -18,7 +18,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from perhekeskus.intake import services as intake
 from perhekeskus.intake.models import ChildWelfareNotification, Contact, ServiceNeed
@@ -39,7 +39,8 @@ from ..factories import (
     make_user,
     make_worker,
 )
-from .conftest import ARGS, CHROMIUM, login  # noqa: F401
+from ..reports.conftest import region  # noqa: F401 (the hand-made region of the reports' tests)
+from .conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HELSINKI = timezone.get_current_timezone()
@@ -107,7 +108,7 @@ def test_coordinators_monday(screen, live_server):
     bertta = make_worker("Bertta Berg", unit=team, service=family_work)
     kaisu = make_worker("Kaisu Kumppani", unit=ngo_unit, service=ngo_service, profession="ngo_worker")
     for w in (aino, bertta, kaisu):
-        add_shifts(w, monday, 5)
+        add_shifts(w, monday, 35)
     wt = WorkTypeFactory(service=family_work, name="Tehostettu perhetyö")
     family = FamilyFactory(name="Perhe Miettinen", address="Koulukatu 3")
     make_person(family, first="Eetu", born=dt.date(2019, 3, 1))
@@ -212,6 +213,34 @@ def test_coordinators_monday(screen, live_server):
     assert refused.value.status == 409
     page.locator("#tl-status.error").wait_for()
     check("move refused")
+
+    # allocate a queued need: the queue, the need, the candidates, a time that fits every week
+    other = FamilyFactory(name="Perhe Jonossa")
+    make_person(other, first="Oona", born=dt.date(2021, 2, 2))
+    need = intake.service_need_record(
+        actor=None,
+        family=other,
+        service=family_work,
+        work_type=wt,
+        source="phone",
+        sessions_per_week=1,
+        session_minutes=60,
+        weeks=3,
+        urgency="high",
+    )
+    page.goto(f"{live_server.url}/intake/needs/")
+    check("queue")
+    page.get_by_role("link", name="Perhe Jonossa").click()
+    page.wait_for_load_state()
+    check("need")
+    page.get_by_role("link", name=re.compile("Kuka voisi ottaa")).click()
+    page.wait_for_url("**/candidates/")
+    check("candidates")
+    page.locator("ul.slots button").first.click()
+    page.wait_for_load_state()
+    need.refresh_from_db()
+    assert need.status == ServiceNeed.Status.ALLOCATED and need.appointments.count() == 3
+    check("allocated")
 
 
 # --- a worker --------------------------------------------------------------------------------
@@ -495,3 +524,100 @@ def test_administrator_rules_and_access_report(screen, live_server):
     assert "Päivi Perhetyöntekijä" in text
     assert not re.search(r"(family|appointment) \d+|role:", text)  # nothing but words a family reads
     check("access report")
+
+
+# --- the manager ------------------------------------------------------------------------------
+
+
+def _number(text: str) -> float:
+    return float(text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".").replace("−", "-"))
+
+
+def _same(shown: str, value) -> bool:
+    """A page cell against an exported value: numbers equal at the page's precision."""
+    shown = shown.strip()
+    if value is None or value == "":
+        return shown in ("", "–")
+    if isinstance(value, bool) or value in ("True", "False"):
+        return shown == ("✓" if value in (True, "True") else "–")
+    if isinstance(value, dt.date | dt.datetime):
+        return str(value.year) in shown
+    if isinstance(value, int | float):
+        return abs(_number(shown) - value) < 1e-9
+    text = str(value)
+    try:  # a CSV number
+        return abs(_number(shown) - float(text)) < 1e-9
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", text):  # a CSV date
+        return text[:4] in shown
+    return shown == text or "'" + shown == text
+
+
+def _page_table(page) -> list[list[str]]:
+    table = page.locator("table.report")
+    head = table.locator("thead th").all_inner_texts()
+    body = [r.locator("th, td").all_inner_texts() for r in table.locator("tbody tr, tfoot tr").all()]
+    return [head, *body]
+
+
+def _compare_downloads(page, label: str) -> int:
+    """Download the CSV and the XLSX of the page's table and compare them cell for cell
+    with the page; returns the number of cells compared."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    shown = _page_table(page)
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Lataa Excel (XLSX)").click()
+    with open(got.value.path(), "rb") as f:
+        sheet = load_workbook(io.BytesIO(f.read()), read_only=True).active
+    every = [list(r) for r in sheet.iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(every) if [str(c) for c in r if c is not None] == shown[0])  # after the title
+    width = len(shown[0])
+    rows = [(r + [None] * width)[:width] for r in every[start : start + len(shown)]]
+    with page.expect_download() as got:
+        page.get_by_role("link", name="Lataa CSV").click()
+    with open(got.value.path(), encoding="utf-8-sig") as f:
+        csv_rows = list(csv.reader(io.StringIO(f.read()), delimiter=";"))[: len(shown)]
+    compared = 0
+    assert [str(c) for c in rows[0]] == shown[0] == csv_rows[0], label
+    for line, (page_row, xlsx_row, csv_row) in enumerate(zip(shown[1:], rows[1:], csv_rows[1:], strict=True), 1):
+        for col, cell in enumerate(page_row):
+            assert _same(cell, xlsx_row[col]), f"{label} XLSX row {line} col {col}: {cell!r} != {xlsx_row[col]!r}"
+            assert _same(cell, csv_row[col]), f"{label} CSV row {line} col {col}: {cell!r} != {csv_row[col]!r}"
+            compared += 2
+    return compared
+
+
+def test_a_managers_reports(screen, live_server, region):  # noqa: F811
+    from perhekeskus.people.roles import MANAGER
+    from perhekeskus.reports.catalog import REPORTS
+
+    page, check, width = screen
+    make_user("johtaja", MANAGER)
+    login(page, live_server.url, "johtaja")
+    assert page.url.endswith("/reports/")  # a manager's day starts in the reports
+    check("reports")
+    assert "docs/metrics.md" not in page.content()
+    compared = 0
+    for key, spec in REPORTS.items():
+        page.goto(f"{live_server.url}/reports/{key}/?start=2026-01-01&end=2026-01-31")
+        with translation.override("fi"):
+            assert page.locator("h1").inner_text() == str(spec.title)
+        check(key)
+        if page.locator("#report-chart").count():
+            assert page.evaluate("() => !!document.getElementById('report-chart').chart"), key
+        if page.locator("table.report").count():
+            compared += _compare_downloads(page, key)
+    assert compared > 200
+    assert region.f1.name not in page.content()  # families by key only
+    # drill down from a number to its rows, and export those too
+    page.goto(f"{live_server.url}/reports/family_hours/?start=2026-01-01&end=2026-01-31")
+    page.locator("table.report tbody tr").first.locator("td a").first.click()
+    page.wait_for_load_state()
+    assert "työparin" in page.locator("main").inner_text()  # why a pair visit has two rows
+    check("drill-down")
+    assert _compare_downloads(page, "drill-down") > 20

@@ -21,6 +21,17 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     if (!heads.length) return;
     table.classList.add("stackable");
+    // between a phone and a wide screen (e.g. 200 % zoom) a wide table scrolls in its own
+    // region, which the keyboard can reach, instead of the whole page
+    var wrap = document.createElement("div");
+    wrap.className = "table-scroll";
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    var caption = table.querySelector("caption");
+    var heading = caption ? caption.textContent : (document.querySelector("h1") || {}).textContent;
+    wrap.setAttribute("aria-label", (heading || "").trim());
+    table.parentNode.insertBefore(wrap, table);
+    wrap.appendChild(table);
     table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
       var col = 0;
       Array.prototype.forEach.call(tr.children, function (cell) {
