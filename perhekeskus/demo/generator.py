@@ -33,7 +33,16 @@ from perhekeskus.access.models import (
 )
 from perhekeskus.access.policy import disclosure_mode
 from perhekeskus.network.models import Organisation, Service, Unit
-from perhekeskus.people.models import Competence, Family, Language, Membership, NamedWorker, Person, Worker
+from perhekeskus.people.models import (
+    KEY_FIRST,
+    Competence,
+    Family,
+    Language,
+    Membership,
+    NamedWorker,
+    Person,
+    Worker,
+)
 from perhekeskus.people.roles import (
     ADMINISTRATOR,
     COORDINATOR,
@@ -276,7 +285,7 @@ def _families(rnd, fake, scale, languages, today):
                 municipality="Varkaus",
                 latitude=lat,
                 longitude=lon,
-                key=f"{rnd.getrandbits(40):010X}",
+                key=rnd.choice(KEY_FIRST) + f"{rnd.getrandbits(36):09X}",  # as people.models._family_key
             )
         )
         family_id += 1
@@ -383,7 +392,8 @@ def _named_workers(rnd, demo_workers, family_ids, today) -> None:
             if dw.worker.profession not in ("public_health_nurse", "school_nurse"):
                 followers.setdefault(family_id, []).append(dw.worker)
     for family_id in family_ids:
-        if len(services_of.get(family_id, ())) >= 2 and followers.get(family_id) and rnd.random() < 0.85:
+        several = len(services_of.get(family_id, ())) >= 2
+        if followers.get(family_id) and rnd.random() < (0.92 if several else 0.5):
             add(family_id, rnd.choice(followers[family_id]), NamedWorker.Role.RESPONSIBLE_WORKER)
     partnered = set()
     for dw in demo_workers:

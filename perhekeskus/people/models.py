@@ -121,8 +121,14 @@ class Worker(models.Model):
         return str(self)
 
 
+# A family key starts with a letter that no spreadsheet reads as part of a number: an all
+# hex key such as "304255E523" opens in a spreadsheet as 3.04E+528, "0012345678" loses its
+# zeros. The rest is random hex (36 bits), unique by constraint.
+KEY_FIRST = "ABCDFGHJKLMNPRSTUVWXYZ"
+
+
 def _family_key() -> str:
-    return uuid.uuid4().hex[:10].upper()
+    return secrets.choice(KEY_FIRST) + uuid.uuid4().hex[:9].upper()
 
 
 class Family(models.Model):

@@ -165,7 +165,7 @@ class ReportViewSet(viewsets.ViewSet):
 
 
 class PurchasedServiceSerializer(serializers.ModelSerializer):
-    family_key = serializers.RegexField(r"^[0-9A-Fa-f]{1,12}$", source="family.key")
+    family_key = serializers.RegexField(r"^[0-9A-Za-z]{1,12}$", source="family.key")
     # an id, checked against the family by the service: an unknown person and one of
     # another family give the same error
     person = serializers.IntegerField(

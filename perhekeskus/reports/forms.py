@@ -33,7 +33,7 @@ class ReportFilterForm(forms.Form):
         choices=[("worker", _("Worker")), ("unit", _("Unit")), ("organisation", _("Organisation"))],
     )
     # drill-down refinements (set by the links behind the numbers)
-    family = forms.RegexField(regex=r"^[0-9A-F]{1,12}$", required=False, label=_("Family key"))
+    family = forms.RegexField(regex=r"^[0-9A-Z]{1,12}$", required=False, label=_("Family key"))
     work_class = forms.CharField(required=False, max_length=200)
     reason = forms.ChoiceField(choices=[("", "")] + CancellationReason.choices, required=False)
     cancelled_by = forms.ChoiceField(choices=[("", "")] + CancelledBy.choices, required=False)
@@ -117,9 +117,9 @@ class ReportFilterForm(forms.Form):
 class PurchasedServiceForm(forms.ModelForm):
     family_key = forms.RegexField(
         label=_("Family key"),
-        regex=r"^[0-9A-Fa-f]{1,12}$",
+        regex=r"^[0-9A-Za-z]{1,12}$",
         help_text=_("The family's pseudonymous key, shown on the family page."),
-        error_messages={"invalid": _("A family key is letters A-F and digits.")},
+        error_messages={"invalid": _("A family key is letters and digits.")},
     )
 
     class Meta:

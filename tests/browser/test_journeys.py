@@ -1,6 +1,7 @@
 """Each role's working day as a journey in real Chromium, in Finnish, on a 390 px phone and
 on a 1440 px desktop. Every page state a journey reaches is checked as it is reached:
-axe-core finds no serious or critical violation, and nothing scrolls sideways.
+axe-core finds no serious or critical violation, and nothing scrolls sideways (on the
+desktop also at 200 % zoom, half the CSS pixels).
 
 - the coordinator's Monday: resource view, filter, book an empty slot by keyboard with a
   pair, move onto another organisation's worker (confirmed in the page, no pop-up), undo;
@@ -78,6 +79,15 @@ def screen(request, browser):
         assert bad == [], f"{label} at {width}px: {bad}"
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width + 1, f"{label} at {width}px scrolls sideways ({wide}px)"
+        if width > 800:  # the desktop at 200 % zoom: half as many CSS pixels
+            page.set_viewport_size({"width": width // 2, "height": 900})
+            for _ in range(20):  # a chart redraws itself for the new width a frame or two later
+                zoomed = page.evaluate("document.documentElement.scrollWidth")
+                if zoomed <= width // 2 + 1:
+                    break
+                page.wait_for_timeout(100)
+            page.set_viewport_size({"width": width, "height": 900})
+            assert zoomed <= width // 2 + 1, f"{label} at 200 % zoom scrolls sideways ({zoomed}px)"
         states.append(label)
 
     yield page, check, width
@@ -472,6 +482,10 @@ def test_child_protection_from_receipt_to_decision(screen, live_server):
     row = page.locator(f"tr[data-notification='{n.pk}']")
     assert "Kalle Koski (2015)" in row.inner_text()  # the child, not only the family
     check("notifications")
+    page.goto(f"{live_server.url}/intake/deadlines/")
+    check("deadlines")
+    page.goto(f"{live_server.url}/intake/notifications/")
+    row = page.locator(f"tr[data-notification='{n.pk}']")
     row.get_by_role("link").click()
     page.wait_for_load_state()
     check("notification")
@@ -545,6 +559,8 @@ def _same(shown: str, value) -> bool:
     if isinstance(value, int | float):
         return abs(_number(shown) - value) < 1e-9
     text = str(value)
+    if shown == text or "'" + shown == text:
+        return True
     try:  # a CSV number
         return abs(_number(shown) - float(text)) < 1e-9
     except ValueError:

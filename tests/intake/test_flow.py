@@ -383,3 +383,21 @@ def test_the_allocation_form_keeps_what_was_typed_through_the_shift_warning(
     assert r.status_code == 302
     need.refresh_from_db()
     assert need.status == "allocated" and Appointment.objects.filter(family=family).count() == 2
+
+
+def test_the_allocation_form_offers_only_workers_who_speak_the_needs_language(
+    client, region, coordinator, family, family_worker
+):
+    from perhekeskus.people.models import Language
+
+    sv = Language.objects.get_or_create(code="sv", defaults={"name": "ruotsi"})[0]
+    swedish = make_worker("Sara Svensk", unit=region["fw_unit"], service=region["family_work"])
+    swedish.languages.add(sv)
+    need = services.service_need_record(
+        actor=coordinator, family=family, service=region["family_work"], work_type=region["work_type"],
+        source="phone", sessions_per_week=1, session_minutes=60, weeks=2, language=sv,
+    )  # fmt: skip
+    client.force_login(coordinator)
+    html = client.get(f"/intake/needs/{need.pk}/").content.decode()
+    form = html[html.index('name="worker"') : html.index("</select>", html.index('name="worker"'))]
+    assert f'value="{swedish.pk}"' in form and f'value="{family_worker.pk}"' not in form

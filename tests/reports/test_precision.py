@@ -71,3 +71,14 @@ def test_page_exports_and_api_agree_on_a_number_with_more_decimals(region, clien
     assert next(line for line in lines if line[0] == region.f2.key)[1] == "0.8"
     # the totals: 5.5 + 0.8333 = 6.3333 h, rounded once after summing
     assert lines[-1][1] == "6.3" and body["totals"]["realised_hours"] == 6.3
+
+
+def test_family_keys_stay_text_in_a_spreadsheet():
+    from perhekeskus.people.models import KEY_FIRST, _family_key
+
+    keys = {_family_key() for _ in range(2000)}
+    assert len(keys) == 2000
+    for key in keys:
+        assert len(key) == 10 and key[0] in KEY_FIRST and key[0] != "E"
+        with pytest.raises(ValueError):
+            float(key)  # never a number ("304255E523" was 3.04E+528)
