@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.access import policy
+from perhekeskus.intake import clocks
 from perhekeskus.intake import selectors as intake_selectors
 from perhekeskus.intake.models import ServiceNeed
 from perhekeskus.people.models import NamedWorker, Worker
@@ -60,6 +61,8 @@ class Slot:
     fits: int
     occurrences: int
     missing: list[str] = field(default_factory=list)  # the weeks that do not fit, as dates
+    skipped: list[str] = field(default_factory=list)  # public holidays: no visit that day
+    first_visit: dt.datetime | None = None  # the first visit held (first_start may be a holiday)
 
     @property
     def full(self) -> bool:
@@ -148,9 +151,10 @@ def _days(first_day: dt.date, count: int) -> list[list[float]]:
 
 
 def _grid(need: ServiceNeed, first_day: dt.date):
-    """Every (weekday, time) the need's visits could take: its first start, the day
-    indices of its occurrences over the need's weeks with their dates, and the mask of
-    the half hours a visit takes. The same for every worker, so computed once."""
+    """Every (weekday, time) the need's visits could take: the series' first start, the day
+    indices of its occurrences over the need's weeks with their dates (public holidays
+    left out), the mask of the half hours a visit takes, and the holidays left out. The
+    same for every worker, so computed once."""
     minutes = need.session_minutes
     span = -(-minutes // 30)  # half hours a visit takes, rounded up
     times = []
@@ -160,16 +164,40 @@ def _grid(need: ServiceNeed, first_day: dt.date):
     ).date() == first_day:
         times.append(t.time())
         t += STEP
+    # no visit on a public holiday: those occurrences are neither needed nor counted, and
+    # the booking leaves them out too (intake.services.service_need_allocate)
+    holidays = clocks.holidays_between(first_day, first_day + dt.timedelta(weeks=need.weeks))
     grid = {}
     for weekday in WEEKDAYS:
+        every = [weekday - 1 + 7 * w for w in range(need.weeks)]
+        anchor = first_day + dt.timedelta(days=every[0])  # the series counts its weeks from here
+        kept = [d for d in every if first_day + dt.timedelta(days=d) not in holidays]
+        dates = [first_day + dt.timedelta(days=d) for d in kept]
+        off = [first_day + dt.timedelta(days=d) for d in every if first_day + dt.timedelta(days=d) in holidays]
         for time in times:
             k0 = (time.hour * 60 + time.minute) // 30
             mask = ((1 << (k0 + span)) - 1) ^ ((1 << k0) - 1)
-            days = [weekday - 1 + 7 * w for w in range(need.weeks)]
-            dates = [first_day + dt.timedelta(days=d) for d in days]
-            start = dt.datetime.combine(dates[0], time, tzinfo=HELSINKI)
-            grid[(weekday, time)] = (start, days, dates, mask)
+            start = dt.datetime.combine(anchor, time, tzinfo=HELSINKI)
+            grid[(weekday, time)] = (start, kept, dates, mask, off)
     return times, grid
+
+
+def _slot(grid, weekdays: tuple[int, ...], time: dt.time, fits: int | None = None, missing=()) -> Slot:
+    """A pattern's slot: its occurrences are the weeks' visits less the public holidays,
+    which it names (no visit those days)."""
+    occurrences = sum(len(grid[(d, time)][1]) for d in weekdays)
+    held = sorted(date for d in weekdays for date in grid[(d, time)][2])
+    skipped = sorted(date for d in weekdays for date in grid[(d, time)][4])
+    return Slot(
+        weekdays,
+        time,
+        grid[(min(weekdays), time)][0],
+        occurrences if fits is None else fits,
+        occurrences,
+        list(missing),
+        [f"{d.day}.{d.month}." for d in skipped],
+        dt.datetime.combine(held[0], time, tzinfo=HELSINKI) if held else None,
+    )
 
 
 def _combos(days: list[int], per_week: int) -> list[tuple[int, ...]]:
@@ -189,7 +217,7 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     recurrence is checked. The ``limit`` patterns offered are spread: first each distinct
     weekday set at its earliest time, then the earliest times of the rest, so that a
     worker's offer is not five ways of taking the same mornings."""
-    per_week, weeks = need.sessions_per_week, need.weeks
+    per_week = need.sessions_per_week
 
     free = calendar.free
     weekly: dict = {}  # (weekday, time) -> [fits in week 0, week 1, ...], computed once
@@ -197,12 +225,12 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     def week_fits(key) -> list[bool]:
         hit = weekly.get(key)
         if hit is None:
-            _start, days, _dates, mask = grid[key]
+            _start, days, _dates, mask, _off = grid[key]
             hit = weekly[key] = [(free[d] & mask) == mask for d in days]
         return hit
 
     def fits_all(key) -> bool:
-        _start, days, _dates, mask = grid[key]
+        _start, days, _dates, mask, _off = grid[key]
         if key in weekly:
             return all(weekly[key])
         return all((free[d] & mask) == mask for d in days)  # stops at the first week that fails
@@ -223,10 +251,7 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
     ordered = sorted(first_of.values(), key=lambda tc: (tc[0], tc[1]))
     seen = set(ordered)
     ordered += [tc for tc in found if tc not in seen]
-    full: list[Slot] = [
-        Slot(combo, time, grid[(combo[0], time)][0], per_week * weeks, per_week * weeks)
-        for time, combo in ordered[:limit]
-    ]
+    full: list[Slot] = [_slot(grid, combo, time) for time, combo in ordered[:limit]]
     if full:
         return full, None
     # no full fit: the pattern whose weekdays fit the most weeks
@@ -240,8 +265,7 @@ def _patterns(need: ServiceNeed, calendar: _Calendar, times, grid, limit: int = 
                 {date for d in ranked for good, date in zip(ok[d], grid[(d, time)][2], strict=True) if not good}
             )
             missing = [f"{date.day}.{date.month}." for date in missed]  # in date order
-            start = grid[(min(ranked), time)][0]
-            best = Slot(tuple(sorted(ranked)), time, start, fits, per_week * weeks, missing)
+            best = _slot(grid, tuple(sorted(ranked)), time, fits, missing)
     return [], best
 
 

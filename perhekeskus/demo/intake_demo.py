@@ -11,7 +11,7 @@ from django.utils import timezone
 from perhekeskus.intake import clocks, services
 from perhekeskus.intake.models import ChildWelfareNotification, Contact, IntakeEvent, ServiceNeed
 from perhekeskus.network.models import Organisation, Service
-from perhekeskus.people.models import Family, Language, Worker
+from perhekeskus.people.models import Family, Language, Person, Worker
 from perhekeskus.scheduling.models import Appointment, WorkType
 
 # Help-button messages by the age group the sender chose, so that the text agrees with it
@@ -183,10 +183,14 @@ def generate_intake(rnd, today: dt.date) -> dict:
             if i == 0:
                 received = now - dt.timedelta(minutes=20)  # just in: urgency to be assessed now
             notifier, details, content = rnd.choice(NOTIFICATIONS)
+            family = Family.objects.get(pk=rnd.choice(families))
+            # a notification is about a child: the family's, when the notifier named one
+            children = list(Person.objects.filter(memberships__family=family, memberships__role="child").order_by("pk"))
             n = services.notification_record(
                 actor=cp_workers[0].user,
                 service=child_protection,
-                family=Family.objects.get(pk=rnd.choice(families)),
+                family=family,
+                child=rnd.choice(children) if children and rnd.random() < 0.9 else None,
                 notifier=notifier,
                 notifier_details=details,
                 content=content,

@@ -36,6 +36,15 @@ def _holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.Finland(years=year).keys())
 
 
+def holidays_between(first: dt.date, last: dt.date) -> frozenset[dt.date]:
+    """The Finnish public holidays from ``first`` to ``last``, both included (Christmas Eve
+    and Midsummer Eve among them, as ``holidays.Finland`` counts them)."""
+    days = set()
+    for year in range(first.year, last.year + 1):
+        days |= {d for d in _holidays(year) if first <= d <= last}
+    return frozenset(days)
+
+
 def is_working_day(day: dt.date) -> bool:
     return day.isoweekday() <= 5 and day not in _holidays(day.year)
 

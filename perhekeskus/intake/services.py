@@ -660,7 +660,8 @@ def service_need_allocate(
 ) -> list[Appointment]:
     """Allocate a waiting need to a worker: the need's intensity becomes the worker's
     recurring bookings (through the calendar's booking service, with all its checks),
-    all or nothing. Warns before a child-protection caseload passes the legal cap."""
+    all or nothing, leaving out the occurrences on Finnish public holidays. Warns before
+    a child-protection caseload passes the legal cap."""
     _require(actor, lambda a: policy.may_allocate(a, need))
     weekdays = sorted(set(weekdays))
     if len(weekdays) != need.sessions_per_week:
@@ -691,6 +692,12 @@ def service_need_allocate(
             persons=[locked.person] if locked.person else (),
             location_kind=Appointment.LocationKind.CLIENT_HOME if locked.home_visits else Appointment.LocationKind.UNIT,
             confirm_outside_shift=confirm_outside_shift,
+            # no visit on a public holiday: that week's visit is left out, as in the
+            # candidates' count (allocation.candidates)
+            skip_dates=clocks.holidays_between(
+                timezone.localtime(first_start).date(),
+                timezone.localtime(first_start).date() + dt.timedelta(weeks=locked.weeks),
+            ),
         )
         locked.status, locked.worker, locked.allocated_at, locked.allocated_by = (
             ServiceNeed.Status.ALLOCATED,

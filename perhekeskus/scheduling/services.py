@@ -19,7 +19,7 @@ Rules kept here (and by the database where it can):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -476,8 +476,10 @@ def appointment_book_recurring(
     notes_to_heed: str = "",
     pair: Worker | None = None,
     confirm_outside_shift: bool = False,
+    skip_dates: Collection[dt.date] = (),
 ) -> list[Appointment]:
-    """Book a weekly pattern for N weeks. Every occurrence is checked; all or nothing."""
+    """Book a weekly pattern for N weeks. Every occurrence is checked; all or nothing.
+    Occurrences on ``skip_dates`` (local dates, e.g. public holidays) are not booked."""
     errors = {}
     if not weekdays or any(d not in range(1, 8) for d in weekdays):
         errors["weekdays"] = [_("Choose at least one weekday.")]
@@ -499,6 +501,9 @@ def appointment_book_recurring(
         location_kind=location_kind,
     )
     intervals = recurrence_intervals(first_start=start, first_end=end, weekdays=weekdays, weeks=weeks)
+    if skip_dates:
+        skip = set(skip_dates)
+        intervals = [i for i in intervals if timezone.localtime(i.start, HELSINKI).date() not in skip]
     if not intervals:
         raise ValidationError({"weekdays": [_("The pattern gives no occurrences.")]})
     workers = [worker] + ([pair] if pair else [])

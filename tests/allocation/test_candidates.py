@@ -268,3 +268,47 @@ def test_travel_to_and_from_neighbouring_visits_follows_their_places(place):
     assert dt.time(8, 0) not in by_day[1]
     # Tuesday, next door 10-11: a few minutes either side (the half hour it touches)
     assert dt.time(11, 30) in by_day[2] and dt.time(8, 0) in by_day[2]
+
+
+@pytest.mark.holidays
+def test_a_weekly_series_leaves_out_public_holidays(db):
+    """Over Christmas a Thursday series has no visit on Christmas Eve: the slot fits with
+    the visit left out (and says so), and booking it books no visit that day."""
+    from perhekeskus.intake.services import service_need_allocate
+
+    today = dt.date(2026, 12, 14)
+    first = engine._start_day(today)  # Monday 21.12.
+    service = ServiceFactory(name="Perhetyö")
+    w = make_worker("Olga Sopiva", service=service)
+    for i in range(21):
+        day = first + dt.timedelta(days=i)
+        if day.weekday() < 5:
+            Shift.objects.create(
+                worker=w,
+                start=dt.datetime.combine(day, dt.time(8), tzinfo=HELSINKI),
+                end=dt.datetime.combine(day, dt.time(16), tzinfo=HELSINKI),
+            )
+    family = FamilyFactory(name="Perhe Joulu")
+    need = service_need_record(
+        actor=None, family=family, service=service, work_type=WorkTypeFactory(service=service), source="phone",
+        sessions_per_week=1, session_minutes=60, weeks=3,
+    )  # fmt: skip
+    coordinator = make_user("koordinaattori", COORDINATOR)
+    [c] = engine.candidates(need, user=coordinator, today=today)
+    by_day = {s.weekdays: s for s in c.slots}
+    # every weekday fits once the holidays are left out; Monday has all three visits
+    thursday = engine._slot(engine._grid(need, first)[1], (4,), dt.time(9))
+    assert thursday.occurrences == 2 and thursday.skipped == ["24.12."]
+    assert thursday.first_visit.date() == dt.date(2026, 12, 31)
+    friday = engine._slot(engine._grid(need, first)[1], (5,), dt.time(9))
+    assert friday.occurrences == 1 and friday.skipped == ["25.12.", "1.1."]
+    assert all(s.full for s in by_day.values())
+    booked = service_need_allocate(
+        actor=coordinator,
+        need=need,
+        worker=w,
+        first_start=thursday.first_start,
+        weekdays=[4],
+    )
+    dates = sorted(timezone.localtime(a.planned_start).date() for a in booked)
+    assert dates == [dt.date(2026, 12, 31), dt.date(2027, 1, 7)]

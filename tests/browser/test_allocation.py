@@ -29,7 +29,11 @@ from ..factories import (
 )
 from .conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_public_holidays"),  # today's calendar, as if without holidays
+]
 HELSINKI = timezone.get_current_timezone()
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -43,7 +43,11 @@ from ..factories import (
 from ..reports.conftest import region  # noqa: F401 (the hand-made region of the reports' tests)
 from .conftest import login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_public_holidays"),  # the allocation step runs on today's calendar
+]
 HELSINKI = timezone.get_current_timezone()
 WIDTHS = [390, 1440]
 

@@ -119,3 +119,12 @@ def test_some_queued_needs_fit_inside_shifts(demo):
         if any(c.eligible and any(s.full for s in c.slots) for c in found):
             fits += 1
     assert fits >= 2, fits
+
+
+def test_notifications_name_the_child(demo):
+    from perhekeskus.intake.models import ChildWelfareNotification
+
+    named = ChildWelfareNotification.objects.filter(child__isnull=False)
+    total = ChildWelfareNotification.objects.count()
+    assert total and named.count() / total > 0.7
+    assert all(n.child.memberships.filter(family=n.family).exists() for n in named.select_related("child", "family"))

@@ -45,3 +45,9 @@ def cp_worker(region):
 @pytest.fixture
 def other_org(db):
     return Organisation.objects.create(name="Toinen kunta", kind="municipality", answers_for_municipalities="Kemi")
+
+
+@pytest.fixture(autouse=True)
+def _series_without_holidays(no_public_holidays):
+    """Allocations here book weekly series from next Monday on today's calendar: they run
+    as if no public holiday fell in them (tests/allocation has the holiday test)."""
