@@ -24,6 +24,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     Max,
@@ -1115,14 +1116,30 @@ def visits_travel(user, f: Filters) -> Table:
         ~Q(location_kind=Appointment.LocationKind.CLIENT_HOME) & Q_REALISED & Q(work_type__work_class__in=CLIENT_WORK)
     )
     travel = Q(work_type__work_class=WorkClass.TRAVEL) & Q_ACTIVE
-    agg = {
-        "home_visits": Count("pk", filter=home),
-        "home_visit_hours": _sum(ACTUAL_HOURS, home),
-        "other_visits": Count("pk", filter=other),
-        "other_visit_hours": _sum(ACTUAL_HOURS, other),
-        "travel_hours": _sum(PLANNED_HOURS, travel),
-    }
-    rows = _labelled(group, _grouped(group, work_rows(user, f), **agg))
+    rows_qs = work_rows(user, f)
+
+    def once(level: str | None) -> Q:
+        """A visit is one visit, and its time the visit's time, however many workers made
+        it: a row counts unless its appointment's primary worker's row is among the rows
+        in the same group (a unit, an organisation, the total), which counts it instead.
+        A worker's own row is always theirs (worker level)."""
+        if level == "worker":
+            return Q()
+        same = {GROUPS[level][0]: OuterRef(GROUPS[level][0])} if level else {}
+        primary_here = rows_qs.filter(appointment_id=OuterRef("appointment_id"), role=Participant.Role.PRIMARY)
+        return Q_PRIMARY | ~Q(Exists(primary_here.filter(**same)))
+
+    def agg(level: str | None) -> dict:
+        counted = once(level)
+        return {
+            "home_visits": Count("pk", filter=home & counted),
+            "home_visit_hours": _sum(ACTUAL_HOURS, home & counted),
+            "other_visits": Count("pk", filter=other & counted),
+            "other_visit_hours": _sum(ACTUAL_HOURS, other & counted),
+            "travel_hours": _sum(PLANNED_HOURS, travel & counted),
+        }
+
+    rows = _labelled(group, _grouped(group, rows_qs, **agg(group)))
 
     def shape(r, head):
         return _round(
@@ -1140,7 +1157,7 @@ def visits_travel(user, f: Filters) -> Table:
         )
 
     out = [shape(r, _group_row(group, r)) for r in rows if r["home_visits"] or r["other_visits"] or r["travel_hours"]]
-    totals = shape(work_rows(user, f).aggregate(**agg), {"name": _("Total")})
+    totals = shape(rows_qs.aggregate(**agg(None)), {"name": _("Total")})
     return Table(
         columns=[
             *_group_columns(group),

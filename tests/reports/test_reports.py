@@ -338,3 +338,32 @@ def test_report_numbers_round_half_up_with_finnish_grouping(kind, value, finnish
     with translation.override("fi"):
         assert cell({"x": value}, Column("x", "x", kind)) == finnish
         assert grouped(155548) == "155\xa0548"
+
+
+def test_visits_and_travel_count_a_pair_visit_once_above_the_worker(region, boss):
+    """a2 (w1 of unit A1 / organisation A with w3 of unit B1 / organisation B, at the unit,
+    realised 1 h) is in each worker's row, once in each unit and organisation, once in the
+    total; a home visit by a pair of one unit (w1 + w2 in A1) is one visit of that unit."""
+    both = appointment_book(
+        actor=None, worker=region.w1, pair=region.w2, work_type=region.wa, family=region.f1,
+        start=local(2026, 1, 6, 12, 0), end=local(2026, 1, 6, 13, 0), location_kind="client_home",
+        confirm_outside_shift=True,
+    )  # fmt: skip
+    appointment_realise(actor=None, appointment=both)
+
+    def rows(group):
+        table = selectors.visits_travel(boss, Filters(start=JAN.start, end=JAN.end, group=group))
+        return {r["name"]: r for r in table.rows}
+
+    workers, units, orgs = rows("worker"), rows("unit"), rows("organisation")
+    assert (workers["Yksi Aino"]["home_visits"], workers["Kaksi Bertta"]["home_visits"]) == (2, 1)
+    assert workers["Kolme Cecilia"]["other_visits"] == 2  # a2 as the pair, a8
+    a1, b1 = (next(r for name, r in units.items() if unit in name) for unit in ("A1", "B1"))
+    assert (a1["home_visits"], a1["home_visit_hours"], a1["mean_visit_min"]) == (2, 3.5, 105.0)  # a1 + the pair's
+    assert (a1["other_visits"], b1["other_visits"], b1["home_visits"]) == (1, 2, 1)  # a2 once in each unit
+    org_a, org_b = orgs["Hyvinvointialue A"], orgs["Järjestö B"]
+    assert (org_a["home_visits"], org_a["other_visits"], org_b["other_visits"]) == (2, 1, 2)
+    total = selectors.visits_travel(boss, JAN).totals
+    assert (total["home_visits"], total["home_visit_hours"]) == (3, 4.0)  # a1, a4, the pair's: each once
+    assert (total["other_visits"], total["other_visit_hours"]) == (2, 2.0)  # a2, a8
+    assert total["mean_visit_min"] == 80.0
