@@ -511,11 +511,15 @@ def family_hours(user, f: Filters) -> Table:
     """1. Worker-hours per family."""
     whole = _whole_appointments(user, f)
     counts = ("realised_hours", "open_hours", "appointments", "realised_appointments")
+    # a family's row is its work not cancelled: a family whose only appointments in the
+    # period were cancelled has nothing here (report 4 counts its cancellations), and the
+    # totals count each worker once however many families they worked with
+    family_rows = work_rows(user, f).filter(Q_ACTIVE, family__isnull=False)
     if whole:
         # workers per family in two hashed steps, appointments by their primary rows, the
         # totals from the same first step
         rows = _per_group(
-            work_rows(user, f).filter(family__isnull=False),
+            family_rows,
             ("family_id",),
             "worker_id",
             "workers",
@@ -525,16 +529,14 @@ def family_hours(user, f: Filters) -> Table:
             **measures(*counts, by_primary=True),
         )
         rows, total = _split_total(rows)
-        totals = {k: total[k] for k in counts}
+        totals = {k: total[k] for k in (*counts, "workers")}
     else:
         rows = list(
-            work_rows(user, f)
-            .filter(family__isnull=False)
-            .values("family_id", "family__key")
+            family_rows.values("family_id", "family__key")
             .annotate(**measures(*counts), workers=Count("worker_id", distinct=True, filter=Q_ACTIVE))
             .order_by()
         )
-        totals = work_rows(user, f).filter(family__isnull=False).aggregate(**measures(*counts))
+        totals = family_rows.aggregate(**measures(*counts), workers=Count("worker_id", distinct=True, filter=Q_ACTIVE))
     rows.sort(key=lambda r: (-r["realised_hours"], r["family__key"]))
     out = []
     for r in rows:
@@ -578,10 +580,10 @@ def family_hours(user, f: Filters) -> Table:
 @analytic
 def family_cost(user, f: Filters) -> Table:
     """2. Cost per family: own work at the booked unit prices plus purchased services."""
-    own = {
+    own = {  # own work not cancelled (a family with only cancelled work and no purchase has no row)
         r["family_id"]: r
         for r in work_rows(user, f)
-        .filter(family__isnull=False)
+        .filter(Q_ACTIVE, family__isnull=False)
         .values("family_id", "family__key")
         .annotate(**measures("realised_cost", "open_cost", "realised_hours"))
         .order_by()
@@ -1055,17 +1057,18 @@ def workload(user, f: Filters) -> Table:
     group = f.group if f.group in GROUPS else "worker"
     shift_hours = _shift_hours_by(user, f, group)
     key = GROUPS[group][0]
-    grouped = {
-        r[key]: r
-        for r in _per_group(
+    grouped_rows, total_row = _split_total(
+        _per_group(
             work_rows(user, f),
             (key,),
             "family_id",
             "families",
             Q_ACTIVE,
+            total=True,
             **measures("booked_hours", "realised_hours", "open_hours"),
         )
-    }
+    )
+    grouped = {r[key]: r for r in grouped_rows}
     out = []
     # workers (units, organisations) with shifts but no bookings are part of the picture
     for r in _labelled(group, grouped, extra_keys=shift_hours):
@@ -1091,6 +1094,7 @@ def workload(user, f: Filters) -> Table:
         }
     )
     totals["utilisation"] = _share(totals["booked_hours"], totals["shift_hours"])
+    totals["families"] = total_row.get("families") or 0  # each family once, however many workers
     return Table(
         columns=[
             *_group_columns(group),

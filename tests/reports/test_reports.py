@@ -367,3 +367,25 @@ def test_visits_and_travel_count_a_pair_visit_once_above_the_worker(region, boss
     assert (total["home_visits"], total["home_visit_hours"]) == (3, 4.0)  # a1, a4, the pair's: each once
     assert (total["other_visits"], total["other_visit_hours"]) == (2, 2.0)  # a2, a8
     assert total["mean_visit_min"] == 80.0
+
+
+def test_totals_count_distinct_and_cancelled_only_families_have_no_row(region, boss):
+    from perhekeskus.scheduling.services import appointment_cancel
+
+    f3 = FamilyFactory(name="Perhe Peruttu")
+    gone = appointment_book(
+        actor=None, worker=region.w1, work_type=region.wa, family=f3,
+        start=local(2026, 1, 7, 9), end=local(2026, 1, 7, 10), confirm_outside_shift=True,
+    )  # fmt: skip
+    appointment_cancel(actor=None, appointment=gone, reason="client_cancelled", cancelled_by="client")
+    for whole_region in (True, False):  # both ways report 1 is computed: the whole region and a filtered one
+        f = JAN if whole_region else Filters(start=JAN.start, end=JAN.end, organisation=region.org_a.pk)
+        hours = selectors.family_hours(boss, f)
+        assert f3.key not in {r["family"] for r in hours.rows}
+        if whole_region:
+            # F1: w1, w3 (a2, a8), w2 (a7 planned); F2: w3 (a4; a3 was cancelled): 3 workers in all, not 4
+            assert hours.totals["workers"] == 3
+    assert f3.key not in {r["family"] for r in selectors.family_cost(boss, JAN).rows}
+    workload = selectors.workload(boss, JAN)
+    # w1: F1; w2: F1 (a7); w3: F1, F2: 4 family-worker pairs, 2 families
+    assert sum(r["families"] for r in workload.rows) == 4 and workload.totals["families"] == 2
