@@ -111,13 +111,15 @@ class ReportViewSet(viewsets.ViewSet):
         if not policy.may_see_reports(request.user):
             raise PermissionDenied(_("Reports are for managers, resource coordinators and administrators."))
 
-    def _filters(self, request, groups=()):
+    def _filters(self, request, groups=(), default_group: str = "worker"):
         # the API is strict: a parameter given is a value (the page's form treats an empty
         # select as "all"; here an empty value is an error, as the schema says)
         empty = [p.name for p in FILTER_PARAMS + DRILL_PARAMS if request.query_params.get(p.name, None) == ""]
         if empty:
             raise DRFValidationError({name: [_("Give a value or leave the parameter out.")] for name in empty})
-        form = ReportFilterForm(request.query_params, groups=groups or ("worker", "unit", "organisation"))
+        form = ReportFilterForm(
+            request.query_params, groups=groups or ("worker", "unit", "organisation"), default_group=default_group
+        )
         if not form.is_valid():
             raise DRFValidationError({k: list(v) for k, v in form.errors.items()})
         return form.filters()
@@ -146,7 +148,7 @@ class ReportViewSet(viewsets.ViewSet):
         spec = REPORTS.get(pk)
         if spec is None:
             raise Http404
-        f = self._filters(request, spec.groups)
+        f = self._filters(request, spec.groups, spec.default_group)  # the page's grouping by default
         table = spec.run(request.user, f)
         self._log(request, table, "family")
         return Response(_payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows)))

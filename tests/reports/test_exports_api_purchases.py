@@ -181,3 +181,21 @@ def test_every_reports_own_export_links_download(region, boss, client):
                 assert _xlsx_rows(response), (url, link)
             else:
                 assert response["Content-Type"].startswith("text/csv"), (url, link)
+
+
+def test_the_api_groups_as_the_page_does_by_default(region, boss, client):
+    """Report 7 groups by unit on the page; the API gives the same table for the same
+    parameters (it grouped by worker before)."""
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(boss)
+    body = api.get("/api/reports/meeting_share/", JAN_PARAMS).json()
+    assert body["filters"].get("group") in (None, "unit")
+    client.force_login(boss)
+    client.cookies["django_language"] = "en"
+    rows = _xlsx_rows(client.get("/reports/meeting_share/", {**JAN_PARAMS, "format": "xlsx"}))
+    header = next(i for i, r in enumerate(rows) if r and r[0] == body["columns"][0]["label"])
+    page_first_column = [r[0] for r in rows[header + 1 : header + 1 + len(body["rows"])]]
+    first_key = body["columns"][0]["key"]
+    assert [r[first_key] for r in body["rows"]] == page_first_column
+    by_worker = api.get("/api/reports/meeting_share/", {**JAN_PARAMS, "group": "worker"}).json()
+    assert len(by_worker["rows"]) != len(body["rows"]) or by_worker["columns"] != body["columns"]
