@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,16 @@ def help_municipalities() -> list[str]:
     ):
         names.update(m.strip() for m in value.split(",") if m.strip())
     return sorted(names)
+
+
+class UtcDateTimeField(forms.DateTimeField):
+    """A date-time whose offset, when one is typed, may be any ISO 8601 allows: it is kept
+    as the same moment in UTC (PostgreSQL takes offsets only up to 15:59, and "-22:51"
+    would otherwise reach it)."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        return result.astimezone(dt.UTC) if result is not None else None
 
 
 class HelpRequestForm(forms.Form):
@@ -92,7 +104,7 @@ class ContactForm(forms.Form):
 
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.HELP_BUTTON])
     organisation = forms.ModelChoiceField(label=_("Answered by"), queryset=Organisation.objects.none())
-    received_at = forms.DateTimeField(
+    received_at = UtcDateTimeField(
         label=_("Received"),
         required=False,
         help_text=_("Empty: now."),
@@ -209,7 +221,7 @@ WEEKDAYS = [(1, _("Mon")), (2, _("Tue")), (3, _("Wed")), (4, _("Thu")), (5, _("F
 
 class AllocateForm(forms.Form):
     worker = forms.ModelChoiceField(label=_("Worker"), queryset=Worker.objects.none())
-    first_start = forms.DateTimeField(
+    first_start = UtcDateTimeField(
         label=_("First visit"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     weekdays = forms.TypedMultipleChoiceField(
@@ -232,7 +244,7 @@ class NotificationForm(forms.Form):
         label=_("Received by"),
         queryset=Service.objects.filter(receives_child_welfare_notifications=True).select_related("organisation"),
     )
-    received_at = forms.DateTimeField(
+    received_at = UtcDateTimeField(
         label=_("Received"),
         required=False,
         help_text=_("Empty: now."),

@@ -401,3 +401,14 @@ def test_the_allocation_form_offers_only_workers_who_speak_the_needs_language(
     html = client.get(f"/intake/needs/{need.pk}/").content.decode()
     form = html[html.index('name="worker"') : html.index("</select>", html.index('name="worker"'))]
     assert f'value="{swedish.pk}"' in form and f'value="{family_worker.pk}"' not in form
+
+
+def test_form_times_with_any_offset_are_the_same_moment_in_utc():
+    import datetime as dt
+
+    from perhekeskus.intake.forms import AllocateForm
+
+    form = AllocateForm({"first_start": "2026-12-07T10:00-22:51"}, workers=None)
+    form.is_valid()
+    value = form.cleaned_data["first_start"]
+    assert value.utcoffset() == dt.timedelta(0) and value == dt.datetime(2026, 12, 8, 8, 51, tzinfo=dt.UTC)

@@ -287,3 +287,19 @@ def test_dates_far_out_are_refused_with_400(api, worker, work_type, when):
     assert r.status_code == 400 and "planned_start" in r.json()
     assert api.get("/api/appointments/", {"start": "0001-01-01"}).status_code == 400
     assert api.get("/api/appointments/", {"worker": str(2**80)}).status_code == 400
+
+
+def test_list_times_with_any_iso_offset(api, worker, work_type):
+    """ISO 8601 allows any offset; PostgreSQL's timestamps take up to 15:59, so a list
+    asked with "-22:51" answered 500 there (the schema fuzzer found it). Times are read
+    in UTC: the same answer on both databases."""
+    services.appointment_book(
+        actor=None, worker=worker, work_type=work_type, start=local(2026, 9, 14, 9), end=local(2026, 9, 14, 10),
+        confirm_outside_shift=True,
+    )  # fmt: skip
+    # 2026-09-14 06:00 UTC is 9:00 in Helsinki; "-22:51" puts 2026-09-13T07:00 at 05:51 UTC on the 14th
+    r = api.get("/api/appointments/", {"start": "2026-09-13T07:00:00-22:51", "end": "2026-09-15T00:00:00+15:59"})
+    assert r.status_code == 200 and r.json()["count"] == 1
+    later = api.get("/api/appointments/", {"start": "2026-09-13T08:10:00-22:51"})
+    assert later.status_code == 200 and later.json()["count"] == 0  # 07:01 UTC: after the visit ended
+    assert api.get("/api/shifts/", {"start": "2080-02-28T19:26:49-22:51"}).status_code == 200
