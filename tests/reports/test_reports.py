@@ -389,3 +389,23 @@ def test_totals_count_distinct_and_cancelled_only_families_have_no_row(region, b
     workload = selectors.workload(boss, JAN)
     # w1: F1; w2: F1 (a7); w3: F1, F2: 4 family-worker pairs, 2 families
     assert sum(r["families"] for r in workload.rows) == 4 and workload.totals["families"] == 2
+
+
+def test_workload_lists_every_worker_with_a_shift_or_a_booking_in_scope(region, boss):
+    """A worker with a booking but no shift is listed (utilisation unknown), one with a
+    shift but no booking too (0 booked); a worker with neither is not."""
+    from tests.factories import UnitFactory, add_shifts, make_worker
+
+    unit = UnitFactory(organisation=region.org_a, name="A2")
+    booked_only = make_worker("Varattu Vuoroton", unit=unit)
+    shift_only = make_worker("Vuoro Varaukseton", unit=unit)
+    make_worker("Ei Mitään", unit=unit)
+    appointment_book(
+        actor=None, worker=booked_only, work_type=region.wa, start=local(2026, 1, 8, 9), end=local(2026, 1, 8, 10),
+        confirm_outside_shift=True,
+    )  # fmt: skip
+    add_shifts(shift_only, dt.date(2026, 1, 8), 1)
+    rows = {r["name"]: r for r in selectors.workload(boss, JAN).rows}
+    assert rows["Vuoroton Varattu"]["booked_hours"] == 1.0 and rows["Vuoroton Varattu"]["utilisation"] is None
+    assert rows["Varaukseton Vuoro"]["shift_hours"] == 8.0 and rows["Varaukseton Vuoro"]["booked_hours"] == 0.0
+    assert "Mitään Ei" not in rows
