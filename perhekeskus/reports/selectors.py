@@ -37,7 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.access import policy
@@ -361,12 +361,14 @@ def _persons(qs: QuerySet, key: str | None = None) -> dict:
     return out
 
 
-def _round(row: dict, digits: int = 2) -> dict:
-    return {k: round(v, digits) if isinstance(v, float) else v for k, v in row.items()}
+def _one_decimal(value: float) -> float:
+    """Shares, rates and the metrics are computed at their shown precision (one decimal,
+    half away from zero, as ``precise`` rounds: once, from the exact value)."""
+    return float(rounded(value, 1))
 
 
 def _share(part: float, whole: float) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
+    return _one_decimal(100.0 * part / whole) if whole else None
 
 
 # --- the rows every report starts from ----------------------------------------------
@@ -541,20 +543,17 @@ def family_hours(user, f: Filters) -> Table:
     out = []
     for r in rows:
         out.append(
-            _round(
-                {
-                    "family": r["family__key"],
-                    "realised_hours": r["realised_hours"],
-                    "open_hours": r["open_hours"],
-                    "appointments": r["appointments"],
-                    "realised_appointments": r["realised_appointments"],
-                    "workers": r["workers"],
-                    "_drill": {"family": r["family__key"]},
-                    "_family_id": r["family_id"],
-                }
-            )
+            {
+                "family": r["family__key"],
+                "realised_hours": r["realised_hours"],
+                "open_hours": r["open_hours"],
+                "appointments": r["appointments"],
+                "realised_appointments": r["realised_appointments"],
+                "workers": r["workers"],
+                "_drill": {"family": r["family__key"]},
+                "_family_id": r["family_id"],
+            }
         )
-    totals = _round(totals)
     totals["family"] = _("%(n)d families") % {"n": len(out)}
     return Table(
         columns=[
@@ -601,30 +600,26 @@ def family_cost(user, f: Filters) -> Table:
         key = o.get("family__key") or b.get("family__key")
         own_cost, purchased = o.get("realised_cost", 0.0), b.get("purchased", 0.0) or 0.0
         out.append(
-            _round(
-                {
-                    "family": key,
-                    "realised_hours": o.get("realised_hours", 0.0),
-                    "own_cost": own_cost,
-                    "purchased": purchased,
-                    "total": own_cost + purchased,
-                    "open_cost": o.get("open_cost", 0.0),
-                    "_drill": {"family": key},
-                    "_family_id": family_id,
-                }
-            )
+            {
+                "family": key,
+                "realised_hours": o.get("realised_hours", 0.0),
+                "own_cost": own_cost,
+                "purchased": purchased,
+                "total": own_cost + purchased,
+                "open_cost": o.get("open_cost", 0.0),
+                "_drill": {"family": key},
+                "_family_id": family_id,
+            }
         )
     out.sort(key=lambda r: (-r["total"], r["family"]))
-    totals = _round(
-        {
-            "family": _("%(n)d families") % {"n": len(out)},
-            "realised_hours": sum(r["realised_hours"] for r in out),
-            "own_cost": sum(r["own_cost"] for r in out),
-            "purchased": sum(r["purchased"] for r in out),
-            "total": sum(r["total"] for r in out),
-            "open_cost": sum(r["open_cost"] for r in out),
-        }
-    )
+    totals = {
+        "family": _("%(n)d families") % {"n": len(out)},
+        "realised_hours": sum(r["realised_hours"] for r in out),
+        "own_cost": sum(r["own_cost"] for r in out),
+        "purchased": sum(r["purchased"] for r in out),
+        "total": sum(r["total"] for r in out),
+        "open_cost": sum(r["open_cost"] for r in out),
+    }
     return Table(
         columns=[
             Column("family", _("Family key"), "key"),
@@ -677,25 +672,23 @@ def worker_work_type(user, f: Filters) -> Table:
     rows.sort(key=lambda r: (r["worker__last_name"], r["worker__first_name"], r["worker_id"], r["work_type__name"]))
     classes = dict(WorkClass.choices)
     out = [
-        _round(
-            {
-                "worker": _worker_label(r),
-                "work_type": r["work_type__name"],
-                "work_class": str(classes.get(r["work_type__work_class"], "")),
-                "appointments": r["worker_visits"],
-                "booked_hours": r["booked_hours"],
-                "realised_hours": r["realised_hours"],
-                "realised_cost": r["realised_cost"],
-                "_drill": {"worker": r["worker_id"], "work_type": r["work_type_id"]},
-            }
-        )
+        {
+            "worker": _worker_label(r),
+            "work_type": r["work_type__name"],
+            "work_class": str(classes.get(r["work_type__work_class"], "")),
+            "appointments": r["worker_visits"],
+            "booked_hours": r["booked_hours"],
+            "realised_hours": r["realised_hours"],
+            "realised_cost": r["realised_cost"],
+            "_drill": {"worker": r["worker_id"], "work_type": r["work_type_id"]},
+        }
         for r in rows
     ]
     # the totals and the work classes are sums of the groups (which partition the rows):
     # no second and third pass over the year
-    totals = _round(
-        {k: sum(r[k] for r in grouped) for k in ("worker_visits", "booked_hours", "realised_hours", "realised_cost")}
-    )
+    totals = {
+        k: sum(r[k] for r in grouped) for k in ("worker_visits", "booked_hours", "realised_hours", "realised_cost")
+    }
     totals["appointments"] = totals.pop("worker_visits")
     class_hours: dict[str, float] = {}
     for r in rows:
@@ -742,33 +735,29 @@ def cancellations(user, f: Filters) -> Table:
 
     reasons, parties = dict(CancellationReason.choices), dict(CancelledBy.choices)
     out = [
-        _round(
-            {
-                "reason": str(reasons.get(r["cancellation_reason"], r["cancellation_reason"])),
-                "cancelled_by": str(parties.get(r["cancelled_by"], "")) or "–",
-                "cancelled": r["cancelled"],
-                "share": _share(r["cancelled"], total),
-                "late": r["late"],
-                "hours": r["hours"],
-                "_drill": {
-                    "reason": r["cancellation_reason"],
-                    "cancelled_by": r["cancelled_by"],
-                    "status": CANCELLED,
-                },
-            }
-        )
+        {
+            "reason": str(reasons.get(r["cancellation_reason"], r["cancellation_reason"])),
+            "cancelled_by": str(parties.get(r["cancelled_by"], "")) or "–",
+            "cancelled": r["cancelled"],
+            "share": _share(r["cancelled"], total),
+            "late": r["late"],
+            "hours": r["hours"],
+            "_drill": {
+                "reason": r["cancellation_reason"],
+                "cancelled_by": r["cancelled_by"],
+                "status": CANCELLED,
+            },
+        }
         for r in rows
     ]
     n = sum(r["cancelled"] for r in out)
-    totals = _round(
-        {
-            "reason": _("All cancellations"),
-            "cancelled": n,
-            "share": _share(n, total),
-            "late": sum(r["late"] for r in out),
-            "hours": sum(r["hours"] for r in out),
-        }
-    )
+    totals = {
+        "reason": _("All cancellations"),
+        "cancelled": n,
+        "share": _share(n, total),
+        "late": sum(r["late"] for r in out),
+        "hours": sum(r["hours"] for r in out),
+    }
     return Table(
         columns=[
             Column("reason", _("Reason")),
@@ -813,22 +802,20 @@ def realised_client_work(user, f: Filters) -> Table:
     for r in rows:
         month = _local_month(r["month"])
         out.append(
-            _round(
-                {
+            {
+                "month": month,
+                "work_class": str(classes[r["work_type__work_class"]]),
+                "realised_appointments": r["realised_appointments"],
+                "realised_hours": r["realised_hours"],
+                "families": r["families"],
+                "_drill": {
                     "month": month,
-                    "work_class": str(classes[r["work_type__work_class"]]),
-                    "realised_appointments": r["realised_appointments"],
-                    "realised_hours": r["realised_hours"],
-                    "families": r["families"],
-                    "_drill": {
-                        "month": month,
-                        "work_class": (r["work_type__work_class"],),
-                        "status": REALISED,
-                    },
-                }
-            )
+                    "work_class": (r["work_type__work_class"],),
+                    "status": REALISED,
+                },
+            }
         )
-    totals = _round({k: totals[k] for k in ("realised_hours", "realised_appointments", "families")})
+    totals = {k: totals[k] for k in ("realised_hours", "realised_appointments", "families")}
     totals["month"] = _("Period")
     return Table(
         columns=[
@@ -860,20 +847,17 @@ def planned_vs_realised(user, f: Filters) -> Table:
     rows = list(qs.values("work_type_id", "work_type__name").annotate(**measures_).order_by("work_type__name"))
 
     def shape(r, name, drill):
-        return _round(
-            {
-                "work_type": name,
-                "realised": r["realised"],
-                "planned_hours": r["planned_hours"],
-                "actual_hours": r["actual_hours"],
-                "difference": r["difference"],
-                "mean_difference_min": (60.0 * r["difference"] / r["realised"]) if r["realised"] else None,
-                "shorter": r["shorter"],
-                "longer": r["longer"],
-                "_drill": drill,
-            },
-            1,
-        )
+        return {
+            "work_type": name,
+            "realised": r["realised"],
+            "planned_hours": r["planned_hours"],
+            "actual_hours": r["actual_hours"],
+            "difference": r["difference"],
+            "mean_difference_min": (60.0 * r["difference"] / r["realised"]) if r["realised"] else None,
+            "shorter": r["shorter"],
+            "longer": r["longer"],
+            "_drill": drill,
+        }
 
     out = [shape(r, r["work_type__name"], {"work_type": r["work_type_id"], "status": REALISED}) for r in rows]
     # the work types partition the rows: the totals are the sums of their rows
@@ -919,25 +903,21 @@ def meeting_share(user, f: Filters) -> Table:
         g = _group_row(group, r)
         g["_drill"] = {**g["_drill"], "work_class": INTERNAL_WORK}
         out.append(
-            _round(
-                {
-                    **g,
-                    "shift_hours": shift,
-                    "meeting": r["meeting"],
-                    "training": r["training"],
-                    "other": r["other"],
-                    "internal": internal,
-                    "share_of_shift": _share(internal, shift),
-                    "share_of_booked": _share(internal, r["booked"]),
-                }
-            )
+            {
+                **g,
+                "shift_hours": shift,
+                "meeting": r["meeting"],
+                "training": r["training"],
+                "other": r["other"],
+                "internal": internal,
+                "share_of_shift": _share(internal, shift),
+                "share_of_booked": _share(internal, r["booked"]),
+            }
         )
-    totals = _round(
-        {
-            "name": _("Total"),
-            **{k: sum(r[k] for r in out) for k in ("shift_hours", "meeting", "training", "other", "internal")},
-        }
-    )
+    totals = {
+        "name": _("Total"),
+        **{k: sum(r[k] for r in out) for k in ("shift_hours", "meeting", "training", "other", "internal")},
+    }
     totals["share_of_shift"] = _share(totals["internal"], totals["shift_hours"])
     booked_all = sum(r["booked"] for r in rows)  # the groups partition the rows
     totals["share_of_booked"] = _share(totals["internal"], booked_all)
@@ -971,7 +951,7 @@ def population_children(year: int) -> tuple[int | None, int | None]:
 
 
 def _per_1000(count: int | None, children: int | None) -> float | None:
-    return round(1000.0 * count / children, 1) if children and count is not None else None
+    return _one_decimal(1000.0 * count / children) if children and count is not None else None
 
 
 @analytic
@@ -1074,25 +1054,21 @@ def workload(user, f: Filters) -> Table:
     for r in _labelled(group, grouped, extra_keys=shift_hours):
         shift, booked = shift_hours.get(_group_key(group, r), 0.0), r.get("booked_hours", 0.0)
         out.append(
-            _round(
-                {
-                    **_group_row(group, r),
-                    "shift_hours": shift,
-                    "booked_hours": booked,
-                    "realised_hours": r.get("realised_hours", 0.0),
-                    "free_hours": max(shift - booked, 0.0),
-                    "utilisation": _share(booked, shift),
-                    "families": r.get("families", 0),
-                }
-            )
+            {
+                **_group_row(group, r),
+                "shift_hours": shift,
+                "booked_hours": booked,
+                "realised_hours": r.get("realised_hours", 0.0),
+                "free_hours": max(shift - booked, 0.0),
+                "utilisation": _share(booked, shift),
+                "families": r.get("families", 0),
+            }
         )
     out.sort(key=lambda r: (-(r["utilisation"] or 0), r["name"]))
-    totals = _round(
-        {
-            "name": _("Total"),
-            **{k: sum(r[k] for r in out) for k in ("shift_hours", "booked_hours", "realised_hours", "free_hours")},
-        }
-    )
+    totals = {
+        "name": _("Total"),
+        **{k: sum(r[k] for r in out) for k in ("shift_hours", "booked_hours", "realised_hours", "free_hours")},
+    }
     totals["utilisation"] = _share(totals["booked_hours"], totals["shift_hours"])
     totals["families"] = total_row.get("families") or 0  # each family once, however many workers
     return Table(
@@ -1146,19 +1122,16 @@ def visits_travel(user, f: Filters) -> Table:
     rows = _labelled(group, _grouped(group, rows_qs, **agg(group)))
 
     def shape(r, head):
-        return _round(
-            {
-                **head,
-                "home_visits": r["home_visits"],
-                "home_visit_hours": r["home_visit_hours"],
-                "mean_visit_min": 60.0 * r["home_visit_hours"] / r["home_visits"] if r["home_visits"] else None,
-                "other_visits": r["other_visits"],
-                "other_visit_hours": r["other_visit_hours"],
-                "travel_hours": r["travel_hours"],
-                "travel_per_home_visit_min": 60.0 * r["travel_hours"] / r["home_visits"] if r["home_visits"] else None,
-            },
-            1,
-        )
+        return {
+            **head,
+            "home_visits": r["home_visits"],
+            "home_visit_hours": r["home_visit_hours"],
+            "mean_visit_min": 60.0 * r["home_visit_hours"] / r["home_visits"] if r["home_visits"] else None,
+            "other_visits": r["other_visits"],
+            "other_visit_hours": r["other_visit_hours"],
+            "travel_hours": r["travel_hours"],
+            "travel_per_home_visit_min": 60.0 * r["travel_hours"] / r["home_visits"] if r["home_visits"] else None,
+        }
 
     out = [shape(r, _group_row(group, r)) for r in rows if r["home_visits"] or r["other_visits"] or r["travel_hours"]]
     totals = shape(rows_qs.aggregate(**agg(None)), {"name": _("Total")})
@@ -1213,28 +1186,24 @@ def own_vs_purchased(user, f: Filters) -> Table:
         o, b = own.get(pk, {}), bought.get(pk, {})
         own_cost, purchased = o.get("realised_cost", 0.0), b.get("purchased") or 0.0
         out.append(
-            _round(
-                {
-                    "service": s.name,
-                    "organisation": s.organisation.name,
-                    "level": str(levels[s.level]),
-                    "own_hours": o.get("realised_hours", 0.0),
-                    "own_cost": own_cost,
-                    "purchases": b.get("purchases", 0),
-                    "purchased": purchased,
-                    "total": own_cost + purchased,
-                    "purchased_share": _share(purchased, own_cost + purchased),
-                    "_drill": {"service": pk},
-                }
-            )
+            {
+                "service": s.name,
+                "organisation": s.organisation.name,
+                "level": str(levels[s.level]),
+                "own_hours": o.get("realised_hours", 0.0),
+                "own_cost": own_cost,
+                "purchases": b.get("purchases", 0),
+                "purchased": purchased,
+                "total": own_cost + purchased,
+                "purchased_share": _share(purchased, own_cost + purchased),
+                "_drill": {"service": pk},
+            }
         )
     out.sort(key=lambda r: (-r["total"], r["service"]))
-    totals = _round(
-        {
-            "service": _("Total"),
-            **{k: sum(r[k] for r in out) for k in ("own_hours", "own_cost", "purchases", "purchased", "total")},
-        }
-    )
+    totals = {
+        "service": _("Total"),
+        **{k: sum(r[k] for r in out) for k in ("own_hours", "own_cost", "purchases", "purchased", "total")},
+    }
     totals["purchased_share"] = _share(totals["purchased"], totals["total"])
     return Table(
         columns=[
@@ -1378,7 +1347,7 @@ def metrics(user, f: Filters) -> Table:
             {
                 "key": key,
                 "metric": label,
-                "value": round(value, 1) if isinstance(value, float) else value,
+                "value": _one_decimal(value) if isinstance(value, float) else value,
                 "unit": unit,
                 "basis": basis,
                 "per_1000": _per_1000(value, children) if per_1000 and isinstance(value, int) else None,
@@ -1499,7 +1468,7 @@ def metrics(user, f: Filters) -> Table:
         _("Service needs waiting now"),
         waiting["n"],
         basis=_("waited %(days)s days on average so far")
-        % {"days": round(waiting["days"], 1) if waiting["days"] is not None else "–"},
+        % {"days": formats.number_format(rounded(waiting["days"], 1), 1) if waiting["days"] is not None else "–"},
         report=None,
     )
     closed = needs.filter(closed_at__gte=lo, closed_at__lt=hi)
@@ -1733,16 +1702,14 @@ def lifecycle(user, f: Filters, *, today: dt.date | None = None) -> Table:
     for (cohort, lvl), cells_ in sorted(grid.items()):
         families = sizes.get(cohort, 0)
         out.append(
-            _round(
-                {
-                    "cohort": cohort,
-                    "level": str(levels.get(lvl, lvl)),
-                    "families": families,
-                    **{k: v / families if families else 0.0 for k, v in cells_.items()},
-                    "total": sum(cells_.values()) / families if families else 0.0,
-                    "_drill": None,
-                }
-            )
+            {
+                "cohort": cohort,
+                "level": str(levels.get(lvl, lvl)),
+                "families": families,
+                **{k: v / families if families else 0.0 for k, v in cells_.items()},
+                "total": sum(cells_.values()) / families if families else 0.0,
+                "_drill": None,
+            }
         )
     reach_rows = []
     for cohort, families in sorted(sizes.items()):
@@ -1811,28 +1778,26 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
                 address = r["appointment__address"]
         hours = r["actual_hours"] if r["actual_hours"] is not None else r["planned_hours"]
         out.append(
-            _round(
-                {
-                    "date": start.date(),
-                    "time": f"{start:%H:%M}–{timezone.localtime(r['end'], HELSINKI):%H:%M}",
-                    "worker": _worker_label(r),
-                    "role": str(roles[r["role"]]),
-                    "unit": r["worker__unit__name"],
-                    "work_type": r["work_type__name"],
-                    "service": r["work_type__service__name"],
-                    "family": r["family__key"] or "",
-                    "status": str(statuses[r["status"]]),
-                    "reason": str(reasons.get(r["cancellation_reason"], "")),
-                    "planned_hours": r["planned_hours"],
-                    "actual_hours": r["actual_hours"],
-                    "unit_price": float(r["unit_price"]),
-                    "cost": (hours or 0.0) * float(r["unit_price"]) if r["status"] != CANCELLED else 0.0,
-                    "location": str(locations[r["location_kind"]]),
-                    "address": address,
-                    "_appointment_id": r["appointment_id"],
-                    "_family_id": r["family_id"],
-                }
-            )
+            {
+                "date": start.date(),
+                "time": f"{start:%H:%M}–{timezone.localtime(r['end'], HELSINKI):%H:%M}",
+                "worker": _worker_label(r),
+                "role": str(roles[r["role"]]),
+                "unit": r["worker__unit__name"],
+                "work_type": r["work_type__name"],
+                "service": r["work_type__service__name"],
+                "family": r["family__key"] or "",
+                "status": str(statuses[r["status"]]),
+                "reason": str(reasons.get(r["cancellation_reason"], "")),
+                "planned_hours": r["planned_hours"],
+                "actual_hours": r["actual_hours"],
+                "unit_price": float(r["unit_price"]),
+                "cost": (hours or 0.0) * float(r["unit_price"]) if r["status"] != CANCELLED else 0.0,
+                "location": str(locations[r["location_kind"]]),
+                "address": address,
+                "_appointment_id": r["appointment_id"],
+                "_family_id": r["family_id"],
+            }
         )
     table = Table(
         columns=[
