@@ -114,10 +114,6 @@ def can_see_resource_view(user) -> bool:
     return has_role(user, *RESOURCE_VIEW_ROLES) or own_worker(user) is not None
 
 
-def plans_from_resource_view(user) -> bool:
-    return has_role(user, *PLANNING_ROLES)
-
-
 def _where(worker) -> dict:
     return {"organisation_id": worker.organisation_id, "unit_id": worker.unit_id}
 

@@ -687,11 +687,10 @@ class MoveNeedsConfirmation(OutsideShift):
     the new time is also outside a shift), so one confirmation covers what was shown."""
 
 
-def move_changes(appointment: Appointment, worker: Worker | None) -> list[str]:
-    """What moving ``appointment`` onto ``worker`` changes beyond its time, in words: the
-    service and the organisation the work is done in, and a work pair dropped because the
-    new worker is that pair."""
-    old_worker, old_pair = workers_of(appointment)
+def _move_changes(old_worker: Worker, old_pair: Worker | None, worker: Worker | None) -> list[str]:
+    """What moving an appointment from ``old_worker`` onto ``worker`` changes beyond its
+    time, in words: the service and the organisation the work is done in, and a work
+    pair dropped because the new worker is that pair."""
     if worker is None or worker.pk == old_worker.pk:
         return []
     changes = []
@@ -724,9 +723,10 @@ def appointment_move(
     (the new worker was the pair) raises ``MoveNeedsConfirmation`` unless confirmed;
     ``pair`` given sets the pair as well (the undo of such a move)."""
     duration = appointment.planned_end - appointment.planned_start
-    changes = [] if pair is not UNSET else move_changes(appointment, worker)
-    if pair is UNSET and changes:
-        _old_worker, old_pair = workers_of(appointment)
+    changes = []
+    if pair is UNSET:
+        old_worker, old_pair = workers_of(appointment)
+        changes = _move_changes(old_worker, old_pair, worker)
         if old_pair is not None and worker is not None and worker.pk == old_pair.pk:
             pair = None
     if changes and not confirm_outside_shift:

@@ -75,7 +75,7 @@ def home(request):
         return redirect("intake:inbox")
     if has_role(request.user, MANAGER):
         return redirect("reports:index")
-    if policy.plans_from_resource_view(request.user) or (worker is None and policy.can_see_resource_view(request.user)):
+    if worker is None and policy.can_see_resource_view(request.user):
         return redirect("scheduling:resource_view")
     if worker:  # a worker starts from their own day
         return redirect("scheduling:worker_calendar", pk=worker.pk)
