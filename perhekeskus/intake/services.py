@@ -208,6 +208,11 @@ def help_thread(contact: Contact) -> list[Contact]:
     return [root, *root.replies.order_by("received_at", "id")]
 
 
+def help_may_reply(thread: list[Contact]) -> bool:
+    """The sender may write back once something in their conversation is answered."""
+    return any(c.public_answer for c in thread)
+
+
 def help_reply_submit(*, contact: Contact, message: str, received_at: dt.datetime | None = None) -> Contact:
     """The anonymous sender answers back, after reading an answer with their codes: a new
     contact that continues ``contact`` (the same codes open the whole conversation),
@@ -220,7 +225,7 @@ def help_reply_submit(*, contact: Contact, message: str, received_at: dt.datetim
         errors["message"] = [_("Write your message.")]
     elif len(text) > 4000:
         errors["message"] = [_("The message is too long. Shorten it to at most 4000 characters and send again.")]
-    if not any(c.public_answer for c in help_thread(root)):
+    if not help_may_reply(help_thread(root)):
         errors.setdefault("__all__", []).append(_("You can reply once your message has been answered."))
     if errors:
         raise ValidationError(errors)

@@ -200,7 +200,7 @@ def _answer_page(request, *, form, contact, reply_form=None, status=200):
             "form": form,
             "contact": contact,
             "thread": thread,
-            "reply_form": (reply_form or HelpReplyForm()) if contact and any(c.public_answer for c in thread) else None,
+            "reply_form": (reply_form or HelpReplyForm()) if services.help_may_reply(thread) else None,
         },
         status=status,
     )

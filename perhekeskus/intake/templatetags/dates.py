@@ -8,6 +8,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
 
+from perhekeskus.network import selectors as network_selectors
+
 register = template.Library()
 
 
@@ -48,13 +50,5 @@ def at_time(value) -> str:
 
 @register.simple_tag
 def emergency_phones():
-    """The social and crisis emergency numbers of the organisations that answer the help
-    button (no client data: the network's own contact details)."""
-    from perhekeskus.network.models import Organisation
-
-    return list(
-        Organisation.objects.exclude(social_emergency_phone="")
-        .exclude(answers_for_municipalities="")
-        .order_by("name")
-        .values("name", "social_emergency_phone", "answers_for_municipalities")
-    )
+    """The help button's emergency numbers (``network.selectors.emergency_phones``)."""
+    return network_selectors.emergency_phones()
