@@ -169,11 +169,11 @@ def _grid(need: ServiceNeed, first_day: dt.date):
     holidays = clocks.holidays_between(first_day, first_day + dt.timedelta(weeks=need.weeks))
     grid = {}
     for weekday in WEEKDAYS:
-        every = [weekday - 1 + 7 * w for w in range(need.weeks)]
-        anchor = first_day + dt.timedelta(days=every[0])  # the series counts its weeks from here
-        kept = [d for d in every if first_day + dt.timedelta(days=d) not in holidays]
-        dates = [first_day + dt.timedelta(days=d) for d in kept]
-        off = [first_day + dt.timedelta(days=d) for d in every if first_day + dt.timedelta(days=d) in holidays]
+        every = [(d, first_day + dt.timedelta(days=d)) for d in (weekday - 1 + 7 * w for w in range(need.weeks))]
+        anchor = every[0][1]  # the series counts its weeks from here
+        kept = [d for d, day in every if day not in holidays]
+        dates = [day for _d, day in every if day not in holidays]
+        off = [day for _d, day in every if day in holidays]
         for time in times:
             k0 = (time.hour * 60 + time.minute) // 30
             mask = ((1 << (k0 + span)) - 1) ^ ((1 << k0) - 1)

@@ -32,6 +32,7 @@ from perhekeskus.access.models import (
     DisclosureRule,
 )
 from perhekeskus.access.policy import disclosure_mode
+from perhekeskus.intake import clocks
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import (
     KEY_FIRST,
@@ -378,7 +379,7 @@ def _named_workers(rnd, demo_workers, family_ids, today) -> None:
         family_id__in=family_ids, role=Person.Role.CHILD, person__birth_date__isnull=False
     ).values_list("family_id", "person__birth_date"):
         youngest[family_id] = max(youngest.get(family_id, born), born)
-    school_age = today.replace(year=today.year - 7)
+    school_age = clocks.add_months(today, -7 * 12)  # 29 February has no day seven years back
     for family_id in family_ids:
         born = youngest.get(family_id)
         nurses = school if born is not None and born <= school_age and school else clinic or school
