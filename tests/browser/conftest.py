@@ -62,3 +62,15 @@ def login(page, base_url, username, password="salasana-testi-123"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, each with its
+    first node (what every browser journey asserts is empty)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({len(v['nodes'])}): {v['help']} at {v['nodes'][0]['target']}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -6,7 +6,6 @@ violation on any page state, at 1440 px and on a 390 px phone."""
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from perhekeskus.allocation import candidates as engine
@@ -27,7 +26,7 @@ from ..factories import (
     make_user,
     make_worker,
 )
-from .conftest import login
+from .conftest import login, serious
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,15 +35,6 @@ pytestmark = [
 ]
 HELSINKI = timezone.get_current_timezone()
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def no_overflow(page) -> bool:

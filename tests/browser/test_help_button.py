@@ -3,13 +3,13 @@ and sent anonymously, the answer read back with the codes, and axe-core finds no
 serious or critical accessibility violation on the form, the receipt or the answer page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 
 from perhekeskus.intake import services
 from perhekeskus.intake.models import Contact
 from perhekeskus.network.models import Organisation
 from perhekeskus.people.roles import SERVICE_GUIDANCE
+from tests.browser.conftest import serious
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,15 +19,6 @@ TEXTS = {
     "sv": {"title": "Be om hjälp", "send": "Skicka", "sent": "Tack", "read": "Visa svaret"},
     "en": {"title": "Ask for help", "send": "Send", "sent": "Thank you", "read": "Show the answer"},
 }
-
-
-def serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

@@ -17,7 +17,6 @@ import datetime as dt
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django.utils import timezone, translation
 
@@ -41,7 +40,7 @@ from ..factories import (
     make_worker,
 )
 from ..reports.conftest import region  # noqa: F401 (the hand-made region of the reports' tests)
-from .conftest import login
+from .conftest import login, serious
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,12 +73,7 @@ def screen(request, browser):
 
     def check(label: str) -> None:
         page.wait_for_load_state()
-        results = Axe().run(page).response["violations"]
-        bad = [
-            f"{v['id']} ({len(v['nodes'])}): {v['nodes'][0]['target']}"
-            for v in results
-            if v["impact"] in ("serious", "critical")
-        ]
+        bad = serious(page)
         assert bad == [], f"{label} at {width}px: {bad}"
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= width + 1, f"{label} at {width}px scrolls sideways ({wide}px)"
