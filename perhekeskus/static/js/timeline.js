@@ -209,10 +209,10 @@
   function prepareCursors() {
     var list = cursors();
     if (!list.length) return;
-    var active = list.filter(function (c) { return c.tabIndex === 0; });
+    var active = list.filter(function (c) { return c.tabIndex === 0; })[0] || list[0];
     list.forEach(function (c) { c.tabIndex = -1; });
-    (active[0] || list[0]).tabIndex = 0;
-    list.forEach(place);
+    active.tabIndex = 0;
+    place(active);  // the others are placed when they get the focus (focusin)
   }
   function focusCursor(cursor) {
     cursors().forEach(function (c) { c.tabIndex = -1; });
@@ -248,7 +248,7 @@
       default: return;
     }
     ev.preventDefault();
-    list.forEach(place);
+    place(cursor);  // only the focused cursor: a region's rows hold thousands of entries
   });
   document.body.addEventListener("htmx:afterSwap", prepareCursors);
   prepareCursors();
