@@ -27,5 +27,8 @@ def current_worker(request):
             "absences": policy.may_change_shifts(user),
             "deadlines": policy.may_see_dashboard(user),
             "reports": policy.may_see_reports(user),
+            "my_families": worker is not None,
+            "naming_suggestions": policy.may_see_naming_suggestions(user),
+            "naming_report": policy.may_see_naming_report(user),
         },
     }

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "perhekeskus.intake",
     "perhekeskus.reports",
     "perhekeskus.allocation",
+    "perhekeskus.families",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -282,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "CancelledByEnum": "perhekeskus.scheduling.models.CancelledBy",
         "ProposalStatusEnum": "perhekeskus.allocation.models.Proposal.Status",
         "AbsenceReasonEnum": "perhekeskus.scheduling.models.Absence.Reason",
+        "NamedWorkerRoleEnum": "perhekeskus.people.models.NamedWorker.Role",
+        "MeetingRequestedByEnum": "perhekeskus.families.models.NetworkMeeting.RequestedBy",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -300,6 +303,15 @@ LOGGING = {
 # before it to this many days after it (docs/access.md).
 ACCESS_DAYS_BEFORE_APPOINTMENT = env.int("ACCESS_DAYS_BEFORE_APPOINTMENT", default=14)
 ACCESS_DAYS_AFTER_APPOINTMENT = env.int("ACCESS_DAYS_AFTER_APPOINTMENT", default=90)
+# The network meeting on one call (docs/network-meeting.md): working hours in which the
+# slot search proposes common free time, the work type its appointment has, and the
+# overlap warning's window (docs/metrics.md).
+NETWORK_MEETING_HOURS = ("08:00", "16:00")
+NETWORK_MEETING_WORK_TYPE = env.str("NETWORK_MEETING_WORK_TYPE", default="Verkostopalaveri")
+OVERLAP_WEEKS = env.int("OVERLAP_WEEKS", default=6)
+# A family with this many services or more should have a responsible worker or family
+# partner (the suggestions and the managers' report).
+MANY_SERVICES = env.int("MANY_SERVICES", default=3)
 # Disclosure between services (docs/access.md): the mode for a pair of services that no
 # DisclosureRule names; from this age a person's own consent is needed (a guardian's
 # before it); how long an emergency (break-glass) access lasts.

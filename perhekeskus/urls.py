@@ -13,6 +13,12 @@ from perhekeskus.allocation.api import (
     RouteViewSet,
 )
 from perhekeskus.api import Router
+from perhekeskus.families.api import (
+    FamilyOverviewViewSet,
+    MeetingSlotViewSet,
+    NamedWorkerViewSet,
+    NetworkMeetingViewSet,
+)
 from perhekeskus.network.api import OrganisationViewSet, ServiceViewSet, UnitViewSet
 from perhekeskus.people.api import WorkerViewSet
 from perhekeskus.reports.api import PurchasedServiceViewSet, ReportViewSet
@@ -44,6 +50,10 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("proposal-rows", ProposalRowViewSet, basename="proposalrow")
 router.register("absences", AbsenceViewSet, basename="absence")
 router.register("routes", RouteViewSet, basename="route")
+router.register("family-overviews", FamilyOverviewViewSet, basename="familyoverview")
+router.register("named-workers", NamedWorkerViewSet, basename="namedworker")
+router.register("meeting-slots", MeetingSlotViewSet, basename="meetingslot")
+router.register("network-meetings", NetworkMeetingViewSet, basename="networkmeeting")
 
 urlpatterns = [
     path("", scheduling_views.home, name="home"),
@@ -56,6 +66,7 @@ urlpatterns = [
     path("", include("perhekeskus.intake.urls")),
     path("", include("perhekeskus.reports.urls")),
     path("", include("perhekeskus.allocation.urls")),
+    path("", include("perhekeskus.families.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

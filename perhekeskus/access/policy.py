@@ -82,6 +82,9 @@ RELATIONSHIP_PREFIXES = ("named_worker:", "appointment", "service_need")
 CANCELLED = "cancelled"
 CLIENT_HOME = "client_home"
 PRIMARY = "primary"
+PAIR = "pair"
+INVITED = "invited"  # a worker invited to the family's network meeting
+NETWORK_MEETING = "network_meeting"
 NEED_OPEN = ("allocated", "in_progress")
 NEED_WAITING = "waiting"
 
@@ -180,9 +183,18 @@ def _primary_worker(appointment) -> Worker | None:
     return None
 
 
-def is_participant(user, appointment) -> bool:
+def is_participant(user, appointment, roles=(PRIMARY, PAIR)) -> bool:
+    """Whether the user's worker takes part in the appointment in one of ``roles`` (its
+    worker or work pair; a worker invited to a network meeting is not one of these: they
+    see the meeting in their calendar but do not move or cancel it for everyone)."""
     me = own_worker(user)
-    return me is not None and any(p.resource_id == me.resource_id for p in _participants(appointment))
+    return me is not None and any(
+        p.resource_id == me.resource_id and p.role in roles for p in _participants(appointment)
+    )
+
+
+def is_invited(user, appointment) -> bool:
+    return is_participant(user, appointment, roles=(INVITED,))
 
 
 def editing_basis(user, appointment) -> str | None:
@@ -204,8 +216,9 @@ def can_edit_appointment(user, appointment) -> bool:
 
 
 def editable_appointments_q(user, model) -> Q | None:
-    """Query form of ``editing_basis`` (and of "booked by the user", which lets them see
-    it): a filter on ``model`` (Appointment), None for all. Used to list appointments."""
+    """Query form of ``editing_basis`` (and of "booked by the user" and "invited to it",
+    which let them see it): a filter on ``model`` (Appointment), None for all. Used to
+    list appointments."""
     if has_role(user, ADMINISTRATOR):
         return None
     q = Q(pk__in=[])
@@ -261,18 +274,35 @@ def _relationships(worker: Worker) -> list[tuple[str, Q]]:
 
     - a worker named for the family (own worker, responsible worker, family partner),
       while the naming is in force (its role is the basis: ``named_worker:<role>``);
-    - a worker with an appointment with the family (as worker, work pair or invited to its
-      network meeting) that is not cancelled, from ACCESS_DAYS_BEFORE_APPOINTMENT days
-      before it to ACCESS_DAYS_AFTER_APPOINTMENT days after it;
-    - a worker to whom one of the family's service needs is allocated, until it closes.
+    - a worker with an appointment with the family (as its worker or work pair) that is
+      not cancelled, from ACCESS_DAYS_BEFORE_APPOINTMENT days before it to
+      ACCESS_DAYS_AFTER_APPOINTMENT days after it;
+    - a worker to whom one of the family's service needs is allocated, until it closes;
+    - last, a worker invited to the family's network meeting, in the same window: the
+      basis ``network_meeting`` is not one of RELATIONSHIP_PREFIXES, so it shows the
+      meeting and what the family page shows everyone who reaches the family (members,
+      named workers), never another service's entries or the consents, unless another
+      relationship above holds.
     """
     return [
         ("named_worker", Q(naming_in_force("named_workers__"), named_workers__worker=worker)),
         (
             "appointment",
-            Q(**appointment_window("appointments__"), appointments__participants__resource_id=worker.resource_id),
+            Q(
+                **appointment_window("appointments__"),
+                appointments__participants__resource_id=worker.resource_id,
+                appointments__participants__role__in=(PRIMARY, PAIR),
+            ),
         ),
         ("service_need", Q(service_needs__status__in=NEED_OPEN, service_needs__worker=worker)),
+        (
+            NETWORK_MEETING,
+            Q(
+                **appointment_window("appointments__"),
+                appointments__participants__resource_id=worker.resource_id,
+                appointments__participants__role=INVITED,
+            ),
+        ),
     ]
 
 
@@ -923,3 +953,80 @@ def report_basis(user) -> str:
     """The basis recorded in the access log for what a report shows: the role it is seen by."""
     roles = roles_of(user)
     return next((f"report:{r}" for r in REPORT_ROLES if r in roles), "report")
+
+
+# --- the family's overall picture, named workers, network meetings ----------------------
+
+# Roles that take contacts and convene networks across organisations.
+MEETING_ROLES = (SERVICE_GUIDANCE, NETWORK_COORDINATOR, COORDINATOR, ADMINISTRATOR)
+NAMING_ROLES = (COORDINATOR, ADMINISTRATOR, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+
+
+def _related(basis: str | None) -> bool:
+    return basis is not None and basis.startswith(RELATIONSHIP_PREFIXES)
+
+
+def may_see_overview_details(user, basis: str | None) -> bool:
+    """The overall picture's parts beyond the entries the disclosure rules show (the
+    critical client groups, the consents, the service path): a role that reaches every
+    family, an emergency access or a relationship of one's own with the family. A worker
+    only invited to a network meeting sees the meeting, not these."""
+    return basis is not None and (basis.startswith("role:") or basis == BREAK_GLASS or _related(basis))
+
+
+def may_convene_meeting(user, basis: str | None) -> bool:
+    """The contact person convenes the family's network meeting: a worker with a
+    relationship of their own to the family, or a role that takes contacts and convenes
+    networks. Never under an emergency access or an invitation alone."""
+    if basis is None or basis in (BREAK_GLASS, NETWORK_MEETING):
+        return False
+    return has_role(user, *MEETING_ROLES) or (own_worker(user) is not None and _related(basis))
+
+
+def may_record_meeting(user, meeting_appointment, basis: str | None) -> bool:
+    """What a network meeting agreed is recorded by its convener (the appointment's
+    primary worker or whoever booked it) or a role that convenes networks."""
+    if basis is None or basis == BREAK_GLASS:
+        return False
+    if has_role(user, *MEETING_ROLES):
+        return True
+    me = own_worker(user)
+    primary = _primary_worker(meeting_appointment)
+    return (me is not None and primary is not None and primary.pk == me.pk) or (
+        meeting_appointment.created_by_id is not None and meeting_appointment.created_by_id == user.pk
+    )
+
+
+def may_name_workers(user, basis: str | None) -> bool:
+    """Who names and ends a family's own worker, responsible worker and family partner:
+    the roles that steer and guide (coordinator, service guidance, network coordinator,
+    administrator) and the family's own or responsible worker. Never under an emergency
+    access or an invitation alone."""
+    if basis is None or basis in (BREAK_GLASS, NETWORK_MEETING):
+        return False
+    if has_role(user, *NAMING_ROLES):
+        return True
+    return basis in ("named_worker:own_worker", "named_worker:responsible_worker")
+
+
+def may_see_naming_report(user) -> bool:
+    """Families with many services and no responsible worker, by pseudonymous key: a
+    report for managers (and administrators)."""
+    return has_role(user, MANAGER, ADMINISTRATOR)
+
+
+def may_see_naming_suggestions(user) -> bool:
+    """The same families by name, to name a responsible worker: the roles that name."""
+    return has_role(user, *NAMING_ROLES)
+
+
+def organisation_families_scope_q(user) -> Q | None:
+    """Families within a manager's report scope: every family for a region-wide role,
+    otherwise those their organisations work with (``organisation_families_q``)."""
+    orgs = scope_of_roles(user, MANAGER, ADMINISTRATOR)
+    if orgs is None:
+        return None
+    q = Q(pk__in=[])
+    for org in orgs:
+        q |= organisation_families_q(org)
+    return q

@@ -298,3 +298,26 @@ NOTES = [
 ]
 
 POSTAL_CODES = ["78200", "78210", "78250", "78300", "78310", "78400", "78850"]
+
+
+# Kinds of work two services should not do for the same person at the same time (the
+# overlap warning of the family's overall picture, docs/metrics.md).
+OVERLAP_GROUPS = {
+    "Palvelutarpeen arviointi": "assessment",
+    "Lastensuojelutarpeen selvitys": "assessment",
+    "Tehostettu perhetyö": "family_work",
+    "Perhetyö": "family_work",
+    "Perhekumppanin tapaaminen": "family_work",
+    "Tukihenkilötoiminta": "family_work",
+    "Psykologin tapaaminen": "therapy",
+    "Perheterapia": "therapy",
+    "Nuoren tukikäynti": "therapy",
+    "Kotipalvelun käynti": "home_help",
+    "Lastenhoitoapu": "home_help",
+}
+
+NAMING_REASONS = {
+    "own_worker": "Lapsen neuvola tai kouluterveydenhuolto",
+    "responsible_worker": "Perheellä on useita palveluita",
+    "family_partner": "Perhe toivoi perhekumppania",
+}

@@ -166,7 +166,11 @@ def generate(
                         wt, _ = WorkType.objects.get_or_create(
                             service=service,
                             name=type_name,
-                            defaults={"work_class": work_class, "default_unit_price": Decimal(price)},
+                            defaults={
+                                "work_class": work_class,
+                                "default_unit_price": Decimal(price),
+                                "overlap_group": catalogue.OVERLAP_GROUPS.get(type_name, ""),
+                            },
                         )
                         if work_class == "direct_client":
                             unit_types.append(wt)
@@ -239,6 +243,8 @@ def generate(
             counts.update(generate_intake(rnd, today))
         say("Purchased services…")
         counts["purchased services"] = generate_purchases(rnd, today)
+        say("Network meetings…")  # its own random stream: the rest of the demo stays as it was
+        counts["network meetings"] = _network_demo(random.Random(seed + 16), demo_workers, today)
         # the rows were bulk-written past the booking services: the reports' worker-hour
         # rows are built once from the whole calendar
         say("Worker-hour rows for the reports…")
@@ -370,9 +376,27 @@ def _named_workers(rnd, demo_workers, family_ids, today) -> None:
                 worker=worker,
                 role=role,
                 start_date=today - dt.timedelta(days=rnd.randint(30, 2000)),
+                reason=catalogue.NAMING_REASONS[role],
             )
         )
         next_id += 1
+        if role == NamedWorker.Role.RESPONSIBLE_WORKER and rnd.random() < 0.25:
+            # an earlier responsible worker, ended when this one began: the history
+            begun = rows[-1].start_date
+            earlier = rnd.choice([dw.worker for dw in demo_workers if dw.worker.pk != worker.pk])
+            rows.append(
+                NamedWorker(
+                    id=next_id,
+                    family_id=family_id,
+                    worker=earlier,
+                    role=role,
+                    start_date=begun - dt.timedelta(days=rnd.randint(60, 700)),
+                    end_date=begun - dt.timedelta(days=1),
+                    reason=catalogue.NAMING_REASONS[role],
+                    end_reason="Työntekijä vaihtoi tehtävää",
+                )
+            )
+            next_id += 1
 
     youngest: dict[int, dt.date] = {}
     for family_id, born in Membership.objects.filter(
@@ -889,3 +913,96 @@ def _allocation_demo(rnd, demo_workers, today) -> None:
                 window_start=a.planned_start - dt.timedelta(minutes=60),
                 window_end=a.planned_start + dt.timedelta(minutes=60),
             )
+
+
+def _network_demo(rnd, demo_workers, today) -> int:
+    """The network meeting on one call (seeds/004): a network whose members keep every
+    other Wednesday 14-16 free, network meetings of families with many services, past
+    ones with what was agreed and upcoming ones, booked through the slot search and the
+    booking service like a user's; critical client groups of some families."""
+    from perhekeskus.families import selectors as family_selectors
+    from perhekeskus.families import services as family_services
+    from perhekeskus.families.models import ClientGroup, FamilyClientGroup, MeetingNetwork
+
+    work_type = family_selectors.meeting_work_type()
+    if work_type is None:
+        return 0
+    wednesday = today + dt.timedelta(days=(3 - today.isoweekday()) % 7)
+    network = MeetingNetwork.objects.create(
+        name="Varkauden perhekeskusverkosto",
+        weekday=3,
+        start_time=dt.time(14),
+        end_time=dt.time(16),
+        every_weeks=2,
+        first_date=wednesday - dt.timedelta(weeks=8),
+    )
+    by_service: dict[int, list] = {}
+    for dw in demo_workers:
+        if dw.client_types:
+            by_service.setdefault(dw.worker.service_id, []).append(dw.worker)
+    members = [w for workers in by_service.values() for w in workers[:3]]
+    network.members.set(members)
+    responsible = list(
+        NamedWorker.objects.filter(role=NamedWorker.Role.RESPONSIBLE_WORKER, end_date__isnull=True)
+        .select_related("worker", "family")
+        .order_by("family_id")[:400]
+    )
+    rnd.shuffle(responsible)
+    made = 0
+    for n, named in enumerate(responsible[:24]):
+        convener = named.worker
+        others = [w for w in members if w.service_id != convener.service_id]
+        invited = rnd.sample(others, min(len(others), rnd.randint(2, 4)))
+        past = n % 2 == 0
+        after = dt.datetime.combine(
+            today - dt.timedelta(days=rnd.randint(20, 60)) if past else today + dt.timedelta(days=1),
+            dt.time(8),
+            tzinfo=family_selectors.HELSINKI,
+        )
+        slots = family_selectors.meeting_slots(
+            workers=[convener, *invited], minutes=60, network=network, after=after, weeks=4, limit=2
+        )
+        if not slots or (past and slots[0].end > timezone.now()):
+            continue
+        meeting = family_services.meeting_convene(
+            actor=None,
+            family=named.family,
+            convener=convener,
+            invited=invited,
+            work_type=work_type,
+            start=slots[0].start,
+            end=slots[0].end,
+            requested_by=rnd.choice(["professional", "family"]),
+            consent_given_by=rnd.choice(["Äiti", "Isä", "Huoltajat yhdessä"]) + ", puhelimessa",
+            assessment="Perheellä on useita palveluita; koolle ne, joita perhe toivoo.",
+            network=network,
+        )
+        made += 1
+        if past:
+            from perhekeskus.scheduling.services import appointment_realise
+
+            appointment_realise(actor=None, appointment=meeting.appointment)
+            family_services.meeting_record(
+                actor=None,
+                meeting=meeting,
+                agreed=rnd.choice(
+                    [
+                        "Perhetyö jatkaa kotikäynnein, perheneuvolan arvio odottaa. Päällekkäinen arviointi perutaan.",
+                        "Perhekumppani tukee arjessa, kuraattori seuraa koulunkäyntiä.",
+                        "Vanhemmat ohjataan vertaisryhmään, neuvola seuraa.",
+                    ]
+                ),
+                continues_with=rnd.choice([convener, *invited]),
+                next_check=today + dt.timedelta(days=rnd.randint(7, 60)),
+            )
+    groups = [c.value for c in ClientGroup]
+    rows = [
+        FamilyClientGroup(
+            family_id=named.family_id,
+            group=rnd.choice(groups),
+            start_date=today - dt.timedelta(days=rnd.randint(30, 400)),
+        )
+        for named in responsible[:120]
+    ]
+    FamilyClientGroup.objects.bulk_create(rows, ignore_conflicts=True)
+    return made

@@ -217,6 +217,8 @@ class NamedWorker(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 
 
-def named_worker_assign(*, actor, family, worker, role: str, start_date=None):
-    """Name a worker for a family in a role; the previous one in that role ends the day
-    before (or today, if they started today)."""
+def named_worker_assign(*, actor, family, worker, role: str, start_date=None, reason: str = ""):
+    """Name a worker for a family in a role, with the reason; the previous one in that
+    role ends the day before (or on their first day, if they started that day), with the
+    new naming as the reason for ending."""
     import datetime as dt
 
     from django.core.exceptions import ValidationError
@@ -29,22 +30,31 @@ def named_worker_assign(*, actor, family, worker, role: str, start_date=None):
             if current.worker_id == worker.pk:
                 return current
             current.end_date = max(current.start_date, start - dt.timedelta(days=1))
-            current.save(update_fields=["end_date"])
+            current.end_reason = current.end_reason or _("Followed by %(name)s.") % {"name": worker.name}
+            current.save(update_fields=["end_date", "end_reason"])
         return NamedWorker.objects.create(
             family=family,
             worker=worker,
             role=role,
             start_date=start,
+            reason=reason[:300],
             created_by=actor if actor and actor.is_authenticated else None,
         )
 
 
-def named_worker_end(*, named_worker, end_date=None):
+def named_worker_end(*, named_worker, end_date=None, reason: str = ""):
+    """End a naming on a date (today by default; never before it began), with the reason."""
+    from django.core.exceptions import ValidationError
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
+    end = end_date or timezone.localdate()
+    if end < named_worker.start_date:
+        raise ValidationError({"end_date": [_("The end cannot be before the naming began.")]})
     with transaction.atomic():
-        named_worker.end_date = max(named_worker.start_date, end_date or timezone.localdate())
-        named_worker.save(update_fields=["end_date"])
+        named_worker.end_date = end
+        named_worker.end_reason = reason[:300]
+        named_worker.save(update_fields=["end_date", "end_reason"])
     return named_worker
 
 

@@ -50,7 +50,7 @@ from .models import PopulationYear, PurchasedService, WorkFact
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 REALISED, PLANNED, CANCELLED = Appointment.Status.REALISED, Appointment.Status.PLANNED, Appointment.Status.CANCELLED
-WORKER_ROLES = (Participant.Role.PRIMARY, Participant.Role.PAIR)
+WORKER_ROLES = (Participant.Role.PRIMARY, Participant.Role.PAIR, Participant.Role.INVITED)
 CLIENT_WORK = (WorkClass.DIRECT_CLIENT, WorkClass.INDIRECT_CLIENT)
 INTERNAL_WORK = (WorkClass.MEETING, WorkClass.TRAINING, WorkClass.OTHER)
 # Rows a report page shows; exports and the API give every row.
@@ -1827,3 +1827,47 @@ def drill_table(user, f: Filters, *, limit: int | None = None, offset: int = 0) 
         ],
     )
     return table, total
+
+
+def family_figures(*, family_id: int, start: dt.date, end: dt.date, services: set[int] | None = None) -> dict:
+    """One family's hours and cost in a period by service level, with the definitions of
+    reports 1, 2 and 11 (docs/metrics.md): worker-hours and own cost of work not cancelled
+    (realised hours at the booked unit price), planned hours not yet realised, purchases
+    by their start date. ``services`` keeps only those services (what the reader may see);
+    None: all, and then the sums equal report 1's and report 2's row for the family.
+    Two queries."""
+    rows = WorkFact.objects.filter(Q_ACTIVE, family_id=family_id, day__gte=start, day__lte=end)
+    bought = PurchasedService.objects.filter(family_id=family_id, start_date__gte=start, start_date__lte=end)
+    if services is not None:
+        rows = rows.filter(work_type__service_id__in=services)
+        bought = bought.filter(service_id__in=services)
+    levels: dict[str, dict] = {}
+
+    def level(key: str) -> dict:
+        return levels.setdefault(
+            key, {"realised_hours": 0.0, "open_hours": 0.0, "own_cost": 0.0, "purchased": 0.0, "purchases": 0}
+        )
+
+    for r in (
+        rows.values("work_type__service__level")
+        .annotate(**measures("realised_hours", "open_hours", "realised_cost"))
+        .order_by()
+    ):
+        row = level(r["work_type__service__level"])
+        row["realised_hours"] += r["realised_hours"]
+        row["open_hours"] += r["open_hours"]
+        row["own_cost"] += r["realised_cost"]
+    for r in (
+        bought.values("service__level").annotate(amount=Sum(Cast("amount", FloatField())), n=Count("pk")).order_by()
+    ):
+        row = level(r["service__level"])
+        row["purchased"] += r["amount"] or 0.0
+        row["purchases"] += r["n"]
+    names = dict(Service.Level.choices)
+    out = []
+    for key in [k for k, _label in Service.Level.choices if k in levels]:
+        row = levels[key]
+        out.append({"level": key, "label": str(names[key]), **row, "total": row["own_cost"] + row["purchased"]})
+    total = {k: sum(r[k] for r in out) for k in ("realised_hours", "open_hours", "own_cost", "purchased", "purchases")}
+    total["total"] = total["own_cost"] + total["purchased"]
+    return {"levels": out, "total": total}

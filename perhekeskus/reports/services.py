@@ -22,6 +22,7 @@ from perhekeskus.scheduling.models import Appointment, Participant
 from perhekeskus.scheduling.selectors import HELSINKI, Epoch
 
 from .models import PurchasedService, WorkFact
+from .selectors import WORKER_ROLES
 
 # --- worker-hour rows ------------------------------------------------------------------
 
@@ -64,12 +65,7 @@ def _fact_source():
         "unit_price": F("appointment__unit_price"),
     }
     aliases = {f"x_{name}": expr for name, expr in columns.items()}
-    qs = (
-        Participant.objects.filter(role__in=(Participant.Role.PRIMARY, Participant.Role.PAIR))
-        .annotate(**aliases)
-        .values(*aliases)
-        .order_by()
-    )
+    qs = Participant.objects.filter(role__in=WORKER_ROLES).annotate(**aliases).values(*aliases).order_by()
     return qs, list(columns)
 
 

@@ -25,12 +25,29 @@ class WorkClass(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OverlapGroup(models.TextChoices):
+    """Kinds of work that two services should not do for the same person at the same time
+    (the overlap warning of the family's overall picture, docs/metrics.md)."""
+
+    ASSESSMENT = "assessment", _("Assessment")
+    FAMILY_WORK = "family_work", _("Family work and family support")
+    THERAPY = "therapy", _("Therapy and psychosocial support")
+    HOME_HELP = "home_help", _("Home help")
+
+
 class WorkType(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="work_types", verbose_name=_("service"))
     name = models.CharField(_("name"), max_length=200)
     work_class = models.CharField(_("work class"), max_length=20, choices=WorkClass.choices)
     default_unit_price = models.DecimalField(
         _("default unit price (EUR/h)"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    overlap_group = models.CharField(
+        _("overlap group"),
+        max_length=20,
+        choices=OverlapGroup.choices,
+        blank=True,
+        help_text=_("Two services doing work of the same group for one person within a few weeks are warned of."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -260,6 +277,7 @@ class Participant(models.Model):
     class Role(models.TextChoices):
         PRIMARY = "primary", _("Worker")
         PAIR = "pair", _("Work pair")
+        INVITED = "invited", _("Invited to the network meeting")
         ROOM = "room", _("Room")
         VEHICLE = "vehicle", _("Vehicle")
 

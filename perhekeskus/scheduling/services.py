@@ -436,6 +436,96 @@ def appointment_book(
     return appointment
 
 
+def appointment_book_meeting(
+    *,
+    actor: AbstractBaseUser | None,
+    convener: Worker,
+    invited: Sequence[Worker],
+    work_type: WorkType,
+    start: dt.datetime,
+    end: dt.datetime,
+    family: Family,
+    persons: Sequence[Person] = (),
+    location_kind: str = Appointment.LocationKind.UNIT,
+    address: str = "",
+) -> Appointment:
+    """Book a network meeting: one appointment with the convener (its primary worker)
+    and every invited worker as participants, in everyone's calendar at once. All or
+    nothing: nobody may be double-booked (the same rule as any booking, kept by the
+    database on PostgreSQL) and everyone must be in a shift; the slot search proposes
+    only such times (``freetime.propose``). Who may convene is the caller's use case's
+    question (``access.policy.may_convene_meeting``); the family must be one the actor
+    may name."""
+    invited = [w for w in invited if w.pk != convener.pk]
+    errors: dict[str, list[str]] = {}
+    if not invited:
+        errors["workers"] = [_("Invite at least one other professional.")]
+    elif len({w.pk for w in invited}) != len(invited):
+        errors["workers"] = [_("Each professional can be invited only once.")]
+    inactive = [w.name for w in [convener, *invited] if not w.is_active]
+    if inactive:
+        errors.setdefault("workers", []).append(_("No longer active: %(names)s.") % {"names": ", ".join(inactive)})
+    if errors:
+        raise ValidationError(errors)
+    _validate(
+        worker=convener,
+        pair=None,
+        work_type=work_type,
+        start=start,
+        end=end,
+        unit_price=work_type.default_unit_price,
+        family=family,
+        persons=persons,
+        location_kind=location_kind,
+    )
+    workers = [convener, *invited]
+    interval = [Interval(start, end)]
+    with transaction.atomic():
+        _authorise_family(actor, family)
+        _check_conflicts(workers, interval)
+        outside = [w for w in workers if intervals_outside_shifts(w, interval)]
+        if outside:
+            raise ValidationError(
+                {
+                    "planned_start": [
+                        _("Not in a shift at that time: %(names)s.") % {"names": ", ".join(w.name for w in outside)}
+                    ]
+                },
+                code="outside_shift",
+            )
+        if not address and location_kind == Appointment.LocationKind.UNIT:
+            address = convener.unit.address
+
+        def create() -> Appointment:
+            appointment = Appointment.objects.create(
+                work_type=work_type,
+                planned_start=start,
+                planned_end=end,
+                unit_price=work_type.default_unit_price,
+                family=family,
+                location_kind=location_kind,
+                address=address,
+                created_by=actor if actor and actor.is_authenticated else None,
+            )
+            if persons:
+                appointment.persons.set(persons)
+            _sync_participants(appointment, convener, None)
+            for w in sorted(invited, key=lambda w: w.resource_id):
+                Participant.objects.create(
+                    appointment=appointment,
+                    resource_id=w.resource_id,
+                    role=Participant.Role.INVITED,
+                    start=start,
+                    end=end,
+                    active=True,
+                )
+            return appointment
+
+        appointment = _save_guarded(create)(workers=workers, intervals=interval)
+        _record(appointment, actor, "created", _diff(_snapshot(Appointment()), _snapshot(appointment)))
+    return appointment
+
+
 def recurrence_intervals(
     *, first_start: dt.datetime, first_end: dt.datetime, weekdays: Sequence[int], weeks: int
 ) -> list[Interval]:

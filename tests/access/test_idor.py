@@ -12,9 +12,10 @@ from rest_framework.test import APIClient
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
 from perhekeskus.access.services import consent_record
 from perhekeskus.allocation.models import Proposal, ProposalRow
+from perhekeskus.families.models import FamilyClientGroup, NetworkMeeting
 from perhekeskus.intake import services as intake_services
 from perhekeskus.network.models import Organisation, Service
-from perhekeskus.people.models import Person
+from perhekeskus.people.models import NamedWorker, Person
 from perhekeskus.people.roles import ADMINISTRATOR
 from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling import services
@@ -96,6 +97,20 @@ NOT_CLIENT_DATA = {
     "disclosure-rules/{pk}/": ("get", "disclosure_rule", 403),  # administrators only
     "api/reports/{pk}/": ("get", "report", 403),  # {pk} is a report's name; managers and coordinators only
 }
+CLIENT_DATA |= {
+    "families/{pk}/overview/": ("get", "family", 404, True),
+    "families/{pk}/summary/": ("get", "family", 404, True),
+    "families/{pk}/named-workers/": ("post", "family", 404, True),
+    "named-workers/{pk}/end/": ("post", "named_worker", 404, True),
+    "families/{pk}/client-groups/": ("post", "family", 404, True),
+    "client-groups/{pk}/end/": ("post", "client_group", 404, True),
+    "families/{pk}/meetings/new/": ("get", "family", 404, True),
+    "meetings/{pk}/": ("get", "network_meeting", 404, True),
+    "api/family-overviews/{pk}/": ("get", "family", 404, True),
+    "api/named-workers/{pk}/end/": ("post", "named_worker", 404, True),
+    "api/network-meetings/{pk}/": ("get", "network_meeting", 404, True),
+    "api/network-meetings/{pk}/record/": ("post", "network_meeting", 404, True),
+}
 # The one way past the rules, by design: opening a family in an emergency with a reason
 # (tests/access/test_break_glass.py).
 BY_DESIGN = {"emergency/{pk}/open/"}
@@ -156,7 +171,17 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
     absence = services.absence_record(
         actor=None, worker=stranger_worker, start=local(2026, 9, 14, 0), end=local(2026, 9, 15, 0), reason="ill"
     )
+    named = NamedWorker.objects.create(
+        family=family, worker=stranger_worker, role="own_worker", start_date=dt.date(2026, 1, 1)
+    )
+    group = FamilyClientGroup.objects.create(family=family, group="nepsy", start_date=dt.date(2026, 1, 1))
+    meeting = NetworkMeeting.objects.create(
+        family=family, appointment=appointment, requested_by="family", consent_given_by="Sanna"
+    )
     ids = {
+        "named_worker": named.pk,
+        "client_group": group.pk,
+        "network_meeting": meeting.pk,
         "proposal": proposal.pk,
         "proposal_row": row.pk,
         "absence": absence.pk,

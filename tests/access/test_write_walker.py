@@ -21,9 +21,10 @@ from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent, BreakGlass, DisclosureRule
 from perhekeskus.access.services import consent_record
 from perhekeskus.allocation.models import Proposal, ProposalRow
+from perhekeskus.families.models import FamilyClientGroup, NetworkMeeting
 from perhekeskus.intake import services as intake_services
 from perhekeskus.network.models import Service
-from perhekeskus.people.models import Person
+from perhekeskus.people.models import NamedWorker, Person
 from perhekeskus.people.roles import ADMINISTRATOR, COORDINATOR, MANAGER, NETWORK_COORDINATOR, SERVICE_GUIDANCE
 from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling import services
@@ -115,6 +116,24 @@ def purchase_json(w, own):
     return {**purchase_form(w, own), "person": w["child"].pk}
 
 
+def naming(w, own):
+    return {"worker": (own or w["worker"]).pk, "role": "responsible_worker", "reason": "Monta palvelua"}
+
+
+def meeting_form(w, own):
+    return {
+        "workers": [w["worker"].pk],
+        "minutes": 60,
+        "requested_by": "family",
+        "consent_given_by": "Hanna",
+        "start": _soon(4).isoformat(),
+    }
+
+
+def meeting_json(w, own):
+    return {**meeting_form(w, own), "family": w["family"].pk, "workers": [w["worker"].pk]}
+
+
 def consent_form(w, own):
     return {"person": w["child"].pk, "given_by": w["guardian"].pk, "valid_from": _day(0)}
 
@@ -152,6 +171,12 @@ PAGE_WRITES = {
     "allocation/absences/{pk}/": ("absence", lambda w, own: {"fingerprint": "x"}),
     "allocation/absences/{pk}/withdraw/": ("absence", lambda w, own: {}),
     "allocation/routes/{pk}/": ("worker", lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"}),
+    "families/{pk}/named-workers/": ("family", lambda w, own: naming(w, own)),
+    "named-workers/{pk}/end/": ("named_worker", lambda w, own: {"reason": "Muutti pois"}),
+    "families/{pk}/client-groups/": ("family", lambda w, own: {"group": "nepsy"}),
+    "client-groups/{pk}/end/": ("client_group", lambda w, own: {}),
+    "families/{pk}/meetings/new/": ("family", lambda w, own: meeting_form(w, own)),
+    "meetings/{pk}/": ("network_meeting", lambda w, own: {"agreed": "Jatketaan", "continues_with": w["worker"].pk}),
 }
 API_WRITES = {
     ("post", "/api/appointments/"): (None, booking_json),
@@ -170,6 +195,11 @@ API_WRITES = {
         "worker",
         lambda w, own: {"date": _soon().date().isoformat(), "fingerprint": "x"},
     ),
+    ("post", "/api/named-workers/"): (None, lambda w, own: {**naming(w, own), "family": w["family"].pk}),
+    ("post", "/api/named-workers/{id}/end/"): ("named_worker", lambda w, own: {"reason": "Muutti pois"}),
+    ("post", "/api/meeting-slots/"): (None, lambda w, own: meeting_json(w, own)),
+    ("post", "/api/network-meetings/"): (None, lambda w, own: meeting_json(w, own)),
+    ("post", "/api/network-meetings/{id}/record/"): ("network_meeting", lambda w, own: {"agreed": "Jatketaan"}),
 }
 # Writes that name no client data by id, or are no writes of client data, and why.
 PAGE_OTHER = {
@@ -215,6 +245,11 @@ READ_ONLY = {
     "appointments/{pk}/",
     "ical/{token}.ics",
     "families/{pk}/access-log/",
+    "families/{pk}/overview/",
+    "families/{pk}/summary/",
+    "my-families/",
+    "named-workers/suggestions/",
+    "reports/without-responsible-worker/",
     "persons/{pk}/access-log/",
     "emergency/reviews/",
     "intake/",
@@ -235,6 +270,23 @@ READ_ONLY = {
 # with yet (policy.family_write_basis, docs/access.md): these combinations are allowed
 # by that one rule, and tested as allowed in test_role_table.py.
 ALLOWED_BY_RULE = {
+    # naming workers, client groups and convening network meetings are the work of the
+    # roles that reach every family (policy.may_name_workers, may_convene_meeting)
+    *{
+        (key, actor)
+        for key in (
+            "families/{pk}/named-workers/",
+            "named-workers/{pk}/end/",
+            "families/{pk}/client-groups/",
+            "client-groups/{pk}/end/",
+            "families/{pk}/meetings/new/",
+            ("post", "/api/named-workers/"),
+            ("post", "/api/named-workers/{id}/end/"),
+            ("post", "/api/meeting-slots/"),
+            ("post", "/api/network-meetings/"),
+        )
+        for actor in ("coordinator_other_org", "guidance_other_org", "network_coordinator_other_org")
+    },
     ("families/{pk}/needs/new/", "guidance_other_org"),
     ("families/{pk}/needs/new/", "coordinator_other_org"),
     ("reports/purchases/new/", "coordinator_other_org"),
@@ -352,6 +404,15 @@ def world(db):
             "proposal_row": proposal_row.pk,
             "absence": absence.pk,
             "worker": worker.pk,
+            "named_worker": NamedWorker.objects.create(
+                family=family, worker=worker, role="own_worker", start_date=dt.date(2026, 1, 1)
+            ).pk,
+            "client_group": FamilyClientGroup.objects.create(
+                family=family, group="nepsy", start_date=dt.date(2026, 1, 1)
+            ).pk,
+            "network_meeting": NetworkMeeting.objects.create(
+                family=family, appointment=appointment, requested_by="family", consent_given_by="Hanna"
+            ).pk,
         },
         "actors": actors,
     }
