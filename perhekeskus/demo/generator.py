@@ -960,9 +960,11 @@ def _network_demo(rnd, demo_workers, today) -> int:
             tzinfo=family_selectors.HELSINKI,
         )
         slots = family_selectors.meeting_slots(
-            workers=[convener, *invited], minutes=60, network=network, after=after, weeks=4, limit=2
+            workers=[convener, *invited], minutes=60, network=network, after=after, weeks=4, limit=5
         )
-        if not slots or (past and slots[0].end > timezone.now()):
+        if past:  # a meeting already held: the first proposal that has ended by now
+            slots = [s for s in slots if s.end <= timezone.now()]
+        if not slots:
             continue
         meeting = family_services.meeting_convene(
             actor=None,

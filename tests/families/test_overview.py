@@ -292,3 +292,24 @@ def test_the_api_convenes_and_reads_the_overview(world):
         format="json",
     )  # fmt: skip
     assert r.status_code == 400 and NetworkMeeting.objects.count() == 1
+
+
+def test_the_overall_picture_runs_a_fixed_number_of_queries(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w, fam = world, world["family"]
+    admin = make_user("yllapito", ADMINISTRATOR)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            usecases.family_overview_for(caller(admin), fam.pk, today=dt.date(2026, 12, 1))
+        return len(ctx.captured_queries)
+
+    book(w["a"], w["wt_a"], fam, local(2026, 10, 1, 9), persons=[w["child"]], realise=True)
+    count()  # roles and settings cached
+    few = count()
+    for day in range(2, 28):
+        book(w["b"], w["wt_b"], fam, local(2026, 10, day, 12), persons=[w["child"], w["mother"]], realise=day % 2 == 0)
+        book(w["t"], w["wt_t"], fam, local(2026, 11, day, 9))
+    assert count() == few
