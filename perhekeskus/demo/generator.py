@@ -243,13 +243,15 @@ def generate(
             counts.update(generate_intake(rnd, today))
         say("Purchased services…")
         counts["purchased services"] = generate_purchases(rnd, today)
-        say("Network meetings…")  # its own random stream: the rest of the demo stays as it was
-        counts["network meetings"] = _network_demo(random.Random(seed + 16), demo_workers, today)
         # the rows were bulk-written past the booking services: the reports' worker-hour
         # rows are built once from the whole calendar
         say("Worker-hour rows for the reports…")
         work_facts_refresh()
         _reset_sequences([Family, Person, Membership, NamedWorker, Shift, Appointment, Participant])
+        # booked through the services after the bulk rows' ids are behind the sequences
+        # (PostgreSQL); its own random stream: the rest of the demo stays as it was
+        say("Network meetings…")
+        counts["network meetings"] = _network_demo(random.Random(seed + 16), demo_workers, today)
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)
     with connection.cursor() as cursor:
