@@ -294,33 +294,45 @@ def _record(appointment: Appointment, actor: AbstractBaseUser | None, action: st
 # --- participants -----------------------------------------------------------------------
 
 
-def _sync_participants(appointment: Appointment, worker: Worker, pair: Worker | None) -> None:
-    """Make the appointment's participant rows match its workers, times and status.
+def _sync_participants(
+    appointment: Appointment, worker: Worker, pair: Worker | None, invited: Sequence[Worker] | None = None
+) -> None:
+    """Make the appointment's participant rows match its workers, times and status: the
+    worker (primary), the work pair, and the workers ``invited`` to a network meeting
+    (None: keep the invited it has). Rows of other roles are kept; every row's times and
+    activity follow the appointment.
 
     Rows are written in resource-id order and only when something changes: under
     concurrency this keeps PostgreSQL's exclusion checks from waiting on each other in a
     cycle (a needless UPDATE re-checks the constraint)."""
-    wanted = {Participant.Role.PRIMARY: worker.resource_id}
+    existing = list(appointment.participants.all())
+    own_roles = (Participant.Role.PRIMARY, Participant.Role.PAIR)
+    if invited is not None:
+        own_roles += (Participant.Role.INVITED,)
+    wanted = {p.resource_id: p.role for p in existing if p.role not in own_roles}
+    wanted.update({w.resource_id: Participant.Role.INVITED for w in invited or ()})
     if pair is not None:
-        wanted[Participant.Role.PAIR] = pair.resource_id
+        wanted[pair.resource_id] = Participant.Role.PAIR
+    wanted[worker.resource_id] = Participant.Role.PRIMARY
     active = appointment.status != Appointment.Status.CANCELLED
     times = (appointment.planned_start, appointment.planned_end, active)
-    existing = {p.role: p for p in appointment.participants.all()}
-    for role, participant in list(existing.items()):
-        if role in (Participant.Role.PRIMARY, Participant.Role.PAIR) and wanted.get(role) != participant.resource_id:
+    kept = []
+    for participant in existing:
+        if wanted.get(participant.resource_id) == participant.role:
+            kept.append(participant)
+        else:
             participant.delete()
-            del existing[role]
-    for role, resource_id in sorted(wanted.items(), key=lambda kv: kv[1]):
-        if role not in existing:
-            Participant.objects.create(
-                appointment=appointment,
-                resource_id=resource_id,
-                role=role,
-                start=appointment.planned_start,
-                end=appointment.planned_end,
-                active=active,
-            )
-    for participant in sorted(existing.values(), key=lambda p: p.resource_id):
+    have = {p.resource_id for p in kept}
+    for resource_id in sorted(set(wanted) - have):
+        Participant.objects.create(
+            appointment=appointment,
+            resource_id=resource_id,
+            role=wanted[resource_id],
+            start=appointment.planned_start,
+            end=appointment.planned_end,
+            active=active,
+        )
+    for participant in sorted(kept, key=lambda p: p.resource_id):
         if (participant.start, participant.end, participant.active) != times:
             participant.start, participant.end, participant.active = times
             participant.save(update_fields=["start", "end", "active"])
@@ -377,10 +389,13 @@ def appointment_book(
     confirm_outside_shift: bool = False,
     series: AppointmentSeries | None = None,
     window: tuple[dt.datetime, dt.datetime] | None = None,
+    invited: Sequence[Worker] = (),
     _checked: bool = False,
 ) -> Appointment:
     """Book one appointment for a worker (and an invited work pair). ``window``: the
-    visit may start any time in it (home help); ``start`` is the plan inside it."""
+    visit may start any time in it (home help); ``start`` is the plan inside it.
+    ``invited``: the other participants of a network meeting (``appointment_book_meeting``
+    checks them)."""
     price = work_type.default_unit_price if unit_price is None else unit_price
     if window is not None:
         w_start, w_end = window
@@ -388,7 +403,7 @@ def appointment_book(
             raise ValidationError(
                 {"window_start": [_("The planned start must lie inside the time window, on the same day.")]}
             )
-    workers = [worker] + ([pair] if pair else [])
+    workers = [worker] + ([pair] if pair else []) + list(invited)
     interval = [Interval(start, end)]
     with transaction.atomic():
         if not _checked:
@@ -428,7 +443,7 @@ def appointment_book(
             )
             if persons:
                 appointment.persons.set(persons)
-            _sync_participants(appointment, worker, pair)
+            _sync_participants(appointment, worker, pair, invited)
             return appointment
 
         appointment = _save_guarded(create)(workers=workers, intervals=interval)
@@ -493,37 +508,19 @@ def appointment_book_meeting(
                 },
                 code="outside_shift",
             )
-        if not address and location_kind == Appointment.LocationKind.UNIT:
-            address = convener.unit.address
-
-        def create() -> Appointment:
-            appointment = Appointment.objects.create(
-                work_type=work_type,
-                planned_start=start,
-                planned_end=end,
-                unit_price=work_type.default_unit_price,
-                family=family,
-                location_kind=location_kind,
-                address=address,
-                created_by=actor if actor and actor.is_authenticated else None,
-            )
-            if persons:
-                appointment.persons.set(persons)
-            _sync_participants(appointment, convener, None)
-            for w in sorted(invited, key=lambda w: w.resource_id):
-                Participant.objects.create(
-                    appointment=appointment,
-                    resource_id=w.resource_id,
-                    role=Participant.Role.INVITED,
-                    start=start,
-                    end=end,
-                    active=True,
-                )
-            return appointment
-
-        appointment = _save_guarded(create)(workers=workers, intervals=interval)
-        _record(appointment, actor, "created", _diff(_snapshot(Appointment()), _snapshot(appointment)))
-    return appointment
+        return appointment_book(
+            actor=actor,
+            worker=convener,
+            work_type=work_type,
+            start=start,
+            end=end,
+            family=family,
+            persons=persons,
+            location_kind=location_kind,
+            address=address,
+            invited=invited,
+            _checked=True,
+        )
 
 
 def recurrence_intervals(
@@ -636,6 +633,12 @@ def workers_of(appointment: Appointment) -> tuple[Worker, Worker | None]:
     return primary, pair
 
 
+def invited_of(appointment: Appointment) -> list[Worker]:
+    """The workers invited to a network meeting's appointment (none for other bookings)."""
+    ids = [p.resource_id for p in appointment.participants.all() if p.role == Participant.Role.INVITED]
+    return list(Worker.objects.filter(resource_id__in=ids).select_related("unit")) if ids else []
+
+
 UNSET = object()
 
 
@@ -730,7 +733,9 @@ def appointment_update(
                 ).astimezone(dt.UTC)
                 e = s + duration
             plan.append((target, Interval(s, e)))
-        workers = [new_worker] + ([new_pair] if new_pair else [])
+        # a network meeting's invited move with it: checked like its worker and pair
+        invited = [w for w in invited_of(appointment) if w not in (new_worker, new_pair)]
+        workers = [new_worker] + ([new_pair] if new_pair else []) + invited
         intervals = [i for _t, i in plan]
         exclude = [t.pk for t in targets]
         _check_conflicts(workers, intervals, exclude)

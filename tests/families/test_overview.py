@@ -313,3 +313,27 @@ def test_the_overall_picture_runs_a_fixed_number_of_queries(world):
         book(w["b"], w["wt_b"], fam, local(2026, 10, day, 12), persons=[w["child"], w["mother"]], realise=day % 2 == 0)
         book(w["t"], w["wt_t"], fam, local(2026, 11, day, 9))
     assert count() == few
+
+
+def test_moving_a_network_meeting_moves_every_participant_and_checks_each(world):
+    from perhekeskus.scheduling.services import BookingConflict
+
+    w, fam = world, world["family"]
+    monday = local(2026, 12, 7, 0)
+    for worker in (w["a"], w["b"], w["t"]):
+        add_shifts(worker, monday.date(), 5)
+    start = local(2026, 12, 8, 10)
+    appointment = services.appointment_book_meeting(
+        actor=None, convener=w["a"], invited=[w["b"], w["t"]], work_type=w["meeting_wt"],
+        start=start, end=start + dt.timedelta(hours=1), family=fam,
+    )  # fmt: skip
+    later = local(2026, 12, 8, 13)
+    services.appointment_move(actor=None, appointment=appointment, start=later)
+    rows = list(Participant.objects.filter(appointment=appointment).values_list("role", "start"))
+    assert sorted(rows) == [("invited", later), ("invited", later), ("primary", later)]
+    # an invited worker busy at the new time: the move is refused, nothing changes
+    book(w["t"], w["wt_t"], FamilyFactory(name="Perhe Muu"), local(2026, 12, 9, 9))
+    appointment.refresh_from_db()
+    with pytest.raises(BookingConflict):
+        services.appointment_move(actor=None, appointment=appointment, start=local(2026, 12, 9, 9))
+    assert set(Participant.objects.filter(appointment=appointment).values_list("start", flat=True)) == {later}
