@@ -541,14 +541,27 @@ def disclosed_entry_ids(user, family: Family, entries: Sequence[Entry], *, basis
     return shown
 
 
-def disclosed_need_ids(user, family: Family, needs, *, basis: str | None) -> set[int]:
-    """The family's service needs the user may see: every need by a role or emergency
-    access; otherwise those allocated to the user and those the disclosure rules show
-    (the same rule as for appointments)."""
-    needs = list(needs)
+def purchase_entry(p) -> Entry:
+    return Entry(pk=p.pk, service_id=p.service_id, person_ids=(p.person_id,) if p.person_id else ())
+
+
+def _disclosed_records(user, family: Family, entries: list[Entry], *, basis: str | None) -> set[int]:
+    """A family's records other than appointments (service needs, purchases): every one by
+    a role or emergency access; otherwise the user's own and those the disclosure rules
+    show (the same rule as for appointments)."""
     if basis is not None and (basis.startswith("role:") or basis == BREAK_GLASS):
-        return {n.pk for n in needs}
-    return disclosed_entry_ids(user, family, [need_entry(n) for n in needs], basis=basis)
+        return {e.pk for e in entries}
+    return disclosed_entry_ids(user, family, entries, basis=basis)
+
+
+def disclosed_need_ids(user, family: Family, needs, *, basis: str | None) -> set[int]:
+    """The family's service needs the user may see (``_disclosed_records``)."""
+    return _disclosed_records(user, family, [need_entry(n) for n in needs], basis=basis)
+
+
+def disclosed_purchase_ids(user, family: Family, purchases, *, basis: str | None) -> set[int]:
+    """The family's purchased services the user may see (``_disclosed_records``)."""
+    return _disclosed_records(user, family, [purchase_entry(p) for p in purchases], basis=basis)
 
 
 def appointment_access(user, appointment) -> tuple[str | None, bool]:
@@ -972,6 +985,12 @@ def may_see_overview_details(user, basis: str | None) -> bool:
     family, an emergency access or a relationship of one's own with the family. A worker
     only invited to a network meeting sees the meeting, not these."""
     return basis is not None and (basis.startswith("role:") or basis == BREAK_GLASS or _related(basis))
+
+
+def may_record_client_groups(user, basis: str | None) -> bool:
+    """Who records and ends a family's critical client groups: those who see them
+    (``may_see_overview_details``), never under an emergency access (it only reads)."""
+    return basis != BREAK_GLASS and may_see_overview_details(user, basis)
 
 
 def may_convene_meeting(user, basis: str | None) -> bool:

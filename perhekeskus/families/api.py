@@ -10,15 +10,10 @@ from rest_framework.response import Response
 
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.people.models import NamedWorker
+from perhekeskus.scheduling.serializers import LocalDateTimeField
 
 from . import usecases
 from .models import NetworkMeeting
-
-
-def _utc(value):
-    import datetime as dt
-
-    return value.astimezone(dt.UTC) if value is not None else None
 
 
 class NamedWorkerSerializer(serializers.ModelSerializer):
@@ -212,7 +207,7 @@ class NamedWorkerViewSet(viewsets.ViewSet):
     @extend_schema(request=NamedWorkerEndSerializer, responses=NamedWorkerSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        usecases.named_worker_for_change(Caller.api(request), pk)
+        usecases.named_worker_for_change(Caller.api(request), pk)  # refused before the body is read
         s = NamedWorkerEndSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         named = usecases.named_worker_end_as(
@@ -221,12 +216,17 @@ class NamedWorkerViewSet(viewsets.ViewSet):
         return Response(NamedWorkerSerializer(named).data)
 
 
-class SlotSearchSerializer(serializers.Serializer):
+class _MeetingWorkersSerializer(serializers.Serializer):
+    """Who meets: the family, the professionals it wants, the convener, the network."""
+
     family = serializers.IntegerField()
     workers = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=12)
     minutes = serializers.IntegerField(min_value=15, max_value=usecases.MAX_MINUTES)
     convener = serializers.IntegerField(required=False, allow_null=True)
     network = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SlotSearchSerializer(_MeetingWorkersSerializer):
     weeks = serializers.IntegerField(required=False, min_value=1, max_value=12, default=8)
 
 
@@ -236,16 +236,11 @@ class MeetingSlotSerializer(serializers.Serializer):
     reserved = serializers.BooleanField()
 
 
-class MeetingCreateSerializer(serializers.Serializer):
-    family = serializers.IntegerField()
-    workers = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=12)
-    start = serializers.DateTimeField()
-    minutes = serializers.IntegerField(min_value=15, max_value=usecases.MAX_MINUTES)
+class MeetingCreateSerializer(_MeetingWorkersSerializer):
+    start = LocalDateTimeField()
     requested_by = serializers.ChoiceField(choices=NetworkMeeting.RequestedBy.choices)
     consent_given_by = serializers.CharField(max_length=200)
     assessment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    convener = serializers.IntegerField(required=False, allow_null=True)
-    network = serializers.IntegerField(required=False, allow_null=True)
     contact = serializers.IntegerField(required=False, allow_null=True)
     persons = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
@@ -291,7 +286,7 @@ class NetworkMeetingViewSet(viewsets.ViewSet):
             Caller.api(request),
             d["family"],
             worker_ids=d["workers"],
-            start=_utc(d["start"]),
+            start=d["start"],
             minutes=d["minutes"],
             requested_by=d["requested_by"],
             consent_given_by=d["consent_given_by"],

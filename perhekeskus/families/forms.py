@@ -92,5 +92,8 @@ class MeetingRecordForm(forms.Form):
     next_check = forms.DateField(label=_("Next check"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, workers=None, **kwargs):
+        """``workers``: the meeting's participants, of whom one continues (all active
+        workers when not given)."""
         super().__init__(*args, **kwargs)
-        self.fields["continues_with"].queryset = workers if workers is not None else _workers()
+        qs = _workers()
+        self.fields["continues_with"].queryset = qs if workers is None else qs.filter(pk__in=[w.pk for w in workers])

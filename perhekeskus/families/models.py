@@ -74,14 +74,14 @@ class MeetingNetwork(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def occurrences(self, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.time, dt.time]]:
+    def occurrences(self, first: dt.date, last: dt.date) -> list[dt.date]:
         """The reserved slot's dates from ``first`` to ``last`` (both included)."""
         out = []
         anchor = self.first_date + dt.timedelta(days=(self.weekday - self.first_date.isoweekday()) % 7)
         step = 7 * self.every_weeks
         day = anchor if first <= anchor else anchor + dt.timedelta(days=-(-(first - anchor).days // step) * step)
         while day <= last:
-            out.append((day, self.start_time, self.end_time))
+            out.append(day)
             day += dt.timedelta(days=step)
         return out
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from perhekeskus.access import policy
 from perhekeskus.intake.models import Contact, ServiceNeed
@@ -46,11 +47,11 @@ def reserved_spans(network: MeetingNetwork | None, start: dt.datetime, end: dt.d
     first = timezone.localtime(start, HELSINKI).date()
     last = timezone.localtime(end, HELSINKI).date()
     out = []
-    for day, lo, hi in network.occurrences(first, last):
+    for day in network.occurrences(first, last):
         out.append(
             (
-                int(dt.datetime.combine(day, lo, tzinfo=HELSINKI).timestamp()),
-                int(dt.datetime.combine(day, hi, tzinfo=HELSINKI).timestamp()),
+                int(dt.datetime.combine(day, network.start_time, tzinfo=HELSINKI).timestamp()),
+                int(dt.datetime.combine(day, network.end_time, tzinfo=HELSINKI).timestamp()),
             )
         )
     return out
@@ -67,8 +68,8 @@ def meeting_slots(
 ) -> list[Proposal]:
     """The earliest times every worker is free for ``minutes`` within the next ``weeks``:
     first inside the network's reserved slots, then any common free time within working
-    hours and shifts (``scheduling.freetime.propose``). Four queries whatever the number
-    of workers."""
+    hours and shifts (``scheduling.freetime.propose``). Three queries whatever the number
+    of workers (``scheduling.selectors.free_time``)."""
     after = after or timezone.now()
     end = after + dt.timedelta(weeks=weeks)
     hours = settings.NETWORK_MEETING_HOURS
@@ -161,10 +162,6 @@ class Overview:
     details: bool
 
 
-def _name(person) -> str:
-    return person.first_name
-
-
 def overlaps_of(entries: list[tuple[dt.date, int, str, str, frozenset[int]]], names: dict, weeks: int) -> list[Overlap]:
     """The overlap rule (docs/metrics.md): two different services with work of the same
     overlap group for the same person (an entry naming nobody concerns every member)
@@ -206,10 +203,6 @@ def overlaps_of(entries: list[tuple[dt.date, int, str, str, frozenset[int]]], na
     ]
 
 
-def purchase_entry(p: PurchasedService) -> policy.Entry:
-    return policy.Entry(pk=p.pk, service_id=p.service_id, person_ids=(p.person_id,) if p.person_id else ())
-
-
 def overview(*, user, family: Family, basis: str, today: dt.date | None = None) -> Overview:
     """The family's overall picture as ``user`` may see it: every entry (appointment,
     service need, purchase) through the disclosure rules, every hidden one counted; the
@@ -219,7 +212,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     now = timezone.now()
     details = policy.may_see_overview_details(user, basis)
     members = list(family.memberships.select_related("person").order_by("role", "person__birth_date", "person_id"))
-    names = {m.person_id: _name(m.person) for m in members}
+    names = {m.person_id: m.person.first_name for m in members}
 
     appointments = list(calendar.family_appointments(family=family))
     shown_ids = policy.disclosed_entry_ids(
@@ -232,12 +225,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     shown_needs = [n for n in needs if n.pk in shown_need_ids]
 
     purchases = list(PurchasedService.objects.filter(family=family).select_related("service", "provider"))
-    if basis.startswith("role:") or basis == policy.BREAK_GLASS:
-        shown_purchase_ids = {p.pk for p in purchases}
-    else:
-        shown_purchase_ids = policy.disclosed_entry_ids(
-            user, family, [purchase_entry(p) for p in purchases], basis=basis
-        )
+    shown_purchase_ids = policy.disclosed_purchase_ids(user, family, purchases, basis=basis)
     shown_purchases = [p for p in purchases if p.pk in shown_purchase_ids]
 
     hidden_services = (
@@ -297,12 +285,11 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
         .order_by("appointment__planned_start")
     )
 
-    named = list(
-        NamedWorker.objects.filter(family=family)
-        .select_related("worker__unit", "worker__organisation")
-        .order_by("end_date", "role", "-start_date")
+    # current namings first, then by role, the latest first
+    named = sorted(
+        NamedWorker.objects.filter(family=family).select_related("worker__unit", "worker__organisation"),
+        key=lambda n: (n.end_date is not None, n.role, -(n.end_date or n.start_date).toordinal()),
     )
-    named.sort(key=lambda n: (n.end_date is not None, n.role, -(n.end_date or n.start_date).toordinal()))
 
     client_groups = list(FamilyClientGroup.objects.filter(family=family)) if details else []
 
@@ -329,17 +316,9 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     figures_year = family_figures(
         family_id=family.pk, start=year_start, end=today.replace(month=12, day=31), services=visible
     )
-    first_day = min(
-        [timezone.localtime(a.planned_start, HELSINKI).date() for a in appointments]
-        + [p.start_date for p in purchases]
-        + [today]
-    )
-    last_day = max(
-        [timezone.localtime(a.planned_start, HELSINKI).date() for a in appointments]
-        + [p.start_date for p in purchases]
-        + [today]
-    )
-    figures_all = family_figures(family_id=family.pk, start=first_day, end=last_day, services=visible)
+    days = [timezone.localtime(a.planned_start, HELSINKI).date() for a in appointments]
+    days += [p.start_date for p in purchases] + [today]
+    figures_all = family_figures(family_id=family.pk, start=min(days), end=max(days), services=visible)
 
     timeline = _timeline(shown, shown_needs, shown_purchases, meetings, named)
     return Overview(
@@ -365,11 +344,11 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
 
 
 STAGES = (
-    ("recognised", "Need recognised"),
-    ("assessment", "Assessment or network meeting"),
-    ("plan", "Plan"),
-    ("services", "Services"),
-    ("follow_up", "Follow-up"),
+    ("recognised", gettext_lazy("Need recognised")),
+    ("assessment", gettext_lazy("Assessment or network meeting")),
+    ("plan", gettext_lazy("Plan")),
+    ("services", gettext_lazy("Services")),
+    ("follow_up", gettext_lazy("Follow-up")),
 )
 
 
@@ -380,15 +359,6 @@ def path_stages(*, family: Family, shown, needs, meetings) -> list[Stage]:
     meeting whose agreement was recorded), services (the first realised visit from the
     plan on; from recognition when there is no plan), follow-up (the latest next check
     agreed)."""
-    from django.utils.translation import gettext as _
-
-    labels = {
-        "recognised": _("Need recognised"),
-        "assessment": _("Assessment or network meeting"),
-        "plan": _("Plan"),
-        "services": _("Services"),
-        "follow_up": _("Follow-up"),
-    }
 
     def local(value):
         return timezone.localtime(value, HELSINKI).date() if value else None
@@ -424,7 +394,7 @@ def path_stages(*, family: Family, shown, needs, meetings) -> list[Stage]:
         "services": services,
         "follow_up": follow_up,
     }
-    return [Stage(key, labels[key], dates[key]) for key, _label in STAGES]
+    return [Stage(key, str(label), dates[key]) for key, label in STAGES]
 
 
 def _timeline(shown, needs, purchases, meetings, named) -> list[dict]:
@@ -484,37 +454,36 @@ def next_checks(*, worker: Worker) -> list[NetworkMeeting]:
     )
 
 
-def service_counts(*, since: dt.date, family_ids: list[int] | None = None) -> dict[int, int]:
+def service_counts(*, since: dt.date) -> dict[int, int]:
     """How many services each family has used since ``since``: appointments not
     cancelled, service needs not closed, purchases in force on or after that day
     (docs/metrics.md). Three queries."""
     lo = dt.datetime.combine(since, dt.time(0), tzinfo=HELSINKI)
     appointments = Appointment.objects.filter(planned_start__gte=lo, family__isnull=False).exclude(status=CANCELLED)
-    needs = ServiceNeed.objects.exclude(status=ServiceNeed.Status.CLOSED)
-    purchases = PurchasedService.objects.filter(end_date__gte=since)
-    if family_ids is not None:
-        appointments = appointments.filter(family_id__in=family_ids)
-        needs = needs.filter(family_id__in=family_ids)
-        purchases = purchases.filter(family_id__in=family_ids)
     pairs = set(appointments.values_list("family_id", "work_type__service_id").distinct())
-    pairs |= set(needs.values_list("family_id", "service_id").distinct())
-    pairs |= set(purchases.values_list("family_id", "service_id").distinct())
+    pairs |= set(
+        ServiceNeed.objects.exclude(status=ServiceNeed.Status.CLOSED).values_list("family_id", "service_id").distinct()
+    )
+    pairs |= set(PurchasedService.objects.filter(end_date__gte=since).values_list("family_id", "service_id").distinct())
     count: dict[int, int] = defaultdict(int)
     for family_id, _service in pairs:
         count[family_id] += 1
     return dict(count)
 
 
-def without_responsible(*, since: dt.date, services: int, scope: Q | None = None) -> QuerySet[Family]:
+def without_responsible(
+    *, since: dt.date, services: int, scope: Q | None = None
+) -> tuple[QuerySet[Family], dict[int, int]]:
     """Families with ``services`` or more services since ``since`` and no responsible
-    worker or family partner in force (the seeds/002 metric; docs/metrics.md)."""
+    worker or family partner in force (the seeds/002 metric; docs/metrics.md), with every
+    family's number of services."""
     named = NamedWorker.objects.filter(
         policy.naming_in_force(),
         family_id=OuterRef("pk"),
         role__in=(NamedWorker.Role.RESPONSIBLE_WORKER, NamedWorker.Role.FAMILY_PARTNER),
     )
-    many = [f for f, n in service_counts(since=since).items() if n >= services]
-    qs = Family.objects.filter(pk__in=many).filter(~Exists(named))
+    counts = service_counts(since=since)
+    qs = Family.objects.filter(pk__in=[f for f, n in counts.items() if n >= services]).filter(~Exists(named))
     if scope is not None:
         qs = qs.filter(scope)
-    return qs.order_by("key")
+    return qs.order_by("key"), counts

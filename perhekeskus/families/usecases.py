@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from perhekeskus.access import frontdoor, policy
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.access.models import AccessEvent
-from perhekeskus.errors import Forbidden, NotFound
+from perhekeskus.errors import Forbidden
 from perhekeskus.intake.models import Contact
 from perhekeskus.people import services as people_services
 from perhekeskus.people.models import Family, NamedWorker, Worker
 from perhekeskus.scheduling.models import Appointment
 
 from . import selectors, services
-from .models import ClientGroup, FamilyClientGroup, MeetingNetwork, NetworkMeeting
+from .models import FamilyClientGroup, MeetingNetwork, NetworkMeeting
 
 A = AccessEvent.Action
 MAX_MINUTES = 240
@@ -62,7 +62,7 @@ def family_overview_for(caller: Caller, family_id, *, today: dt.date | None = No
         show_address=show_address,
         may_name=policy.may_name_workers(caller.user, basis),
         may_convene=policy.may_convene_meeting(caller.user, basis),
-        may_record_groups=policy.may_see_overview_details(caller.user, basis) and basis != policy.BREAK_GLASS,
+        may_record_groups=policy.may_record_client_groups(caller.user, basis),
     )
 
 
@@ -82,11 +82,11 @@ def _family_for_write(caller: Caller, family_id, *, from_path: bool) -> tuple[Fa
     return family, policy.family_write_basis(caller.user, family.pk)
 
 
-def _naming_family(caller: Caller, family_id, *, from_path: bool) -> Family:
+def _naming_family(caller: Caller, family_id, *, from_path: bool) -> tuple[Family, str]:
     family, basis = _family_for_write(caller, family_id, from_path=from_path)
     if not policy.may_name_workers(caller.user, basis):
         raise Forbidden()
-    return family
+    return family, basis
 
 
 def active_worker(worker_id, *, field: str = "worker") -> Worker:
@@ -109,33 +109,31 @@ def named_worker_assign_as(
     reason: str = "",
     from_path: bool = True,
 ) -> NamedWorker:
-    family = _naming_family(caller, family_id, from_path=from_path)
+    family, basis = _naming_family(caller, family_id, from_path=from_path)
     worker = active_worker(worker_id)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the naming.")]})
     named = people_services.named_worker_assign(
         actor=caller.user, family=family, worker=worker, role=role, start_date=start_date, reason=reason.strip()
     )
-    frontdoor.log(
-        caller, A.CREATE, "named_worker", [(named.pk, family.pk)], policy.family_write_basis(caller.user, family.pk)
-    )
+    frontdoor.log(caller, A.CREATE, "named_worker", [(named.pk, family.pk)], basis)
     return named
 
 
-def named_worker_for_change(caller: Caller, pk) -> NamedWorker:
-    """A naming the caller may end (``policy.may_name_workers``); NotFound otherwise."""
+def named_worker_for_change(caller: Caller, pk) -> tuple[NamedWorker, str]:
+    """A naming the caller may end (``policy.may_name_workers``) and the basis; NotFound
+    (logged) when they do not reach its family, Forbidden when they may not name."""
     named = NamedWorker.objects.filter(pk=frontdoor.as_id(pk) or 0).select_related("family", "worker").first()
     basis = policy.family_write_basis(caller.user, named.family_id) if named else None
     if named is None or basis is None:
         raise frontdoor.refuse(caller, "named_worker", pk, named.family_id if named else None)
     if not policy.may_name_workers(caller.user, basis):
         raise Forbidden()
-    return named
+    return named, basis
 
 
 def named_worker_end_as(caller: Caller, pk, *, end_date: dt.date | None = None, reason: str = "") -> NamedWorker:
-    named = named_worker_for_change(caller, pk)
-    basis = policy.family_write_basis(caller.user, named.family_id)
+    named, basis = named_worker_for_change(caller, pk)
     if named.end_date is not None and named.end_date < timezone.localdate():
         raise ValidationError({"end_date": [_("This naming has already ended.")]})
     if not reason.strip():
@@ -191,8 +189,8 @@ def naming_suggestions_as(caller: Caller, *, since: dt.date | None = None) -> li
         raise Forbidden()
     since = since or timezone.localdate() - dt.timedelta(days=365)
     scope = policy.reachable_families_q(caller.user)
-    families = list(selectors.without_responsible(since=since, services=settings.MANY_SERVICES, scope=scope)[:500])
-    counts = selectors.service_counts(since=since, family_ids=[f.pk for f in families])
+    qs, counts = selectors.without_responsible(since=since, services=settings.MANY_SERVICES, scope=scope)
+    families = list(qs[:500])
     frontdoor.log(caller, A.LIST, "family", [(f.pk, f.pk) for f in families], policy.list_basis(caller.user))
     rows = [NamingRow(f, counts.get(f.pk, 0)) for f in policy.mask_families(caller.user, families)]
     rows.sort(key=lambda r: (-r.services, r.family.name))
@@ -206,12 +204,8 @@ def naming_report(caller: Caller, *, since: dt.date | None = None) -> list[dict]
         raise Forbidden()
     since = since or timezone.localdate() - dt.timedelta(days=365)
     scope = policy.organisation_families_scope_q(caller.user)
-    keys = list(
-        selectors.without_responsible(since=since, services=settings.MANY_SERVICES, scope=scope).values_list(
-            "pk", "key"
-        )
-    )
-    counts = selectors.service_counts(since=since, family_ids=[pk for pk, _k in keys])
+    qs, counts = selectors.without_responsible(since=since, services=settings.MANY_SERVICES, scope=scope)
+    keys = list(qs.values_list("pk", "key"))
     rows = [{"family": key, "services": counts.get(pk, 0)} for pk, key in keys]
     rows.sort(key=lambda r: (-r["services"], r["family"]))
     return rows
@@ -222,7 +216,7 @@ def naming_report(caller: Caller, *, since: dt.date | None = None) -> list[dict]
 
 def client_group_add_as(caller: Caller, family_id, *, group: str) -> FamilyClientGroup:
     family, basis = _family_for_write(caller, family_id, from_path=True)
-    if basis is None or basis == policy.BREAK_GLASS or not policy.may_see_overview_details(caller.user, basis):
+    if not policy.may_record_client_groups(caller.user, basis):
         raise Forbidden()
     row = services.client_group_add(actor=caller.user, family=family, group=group)
     frontdoor.log(caller, A.CREATE, "client_group", [(row.pk, family.pk)], basis)
@@ -232,7 +226,7 @@ def client_group_add_as(caller: Caller, family_id, *, group: str) -> FamilyClien
 def client_group_end_as(caller: Caller, pk) -> FamilyClientGroup:
     row = FamilyClientGroup.objects.filter(pk=frontdoor.as_id(pk) or 0).first()
     basis = policy.family_write_basis(caller.user, row.family_id) if row else None
-    if row is None or not policy.may_see_overview_details(caller.user, basis):
+    if row is None or not policy.may_record_client_groups(caller.user, basis):
         raise frontdoor.refuse(caller, "client_group", pk, row.family_id if row else None)
     row = services.client_group_end(client_group=row)
     frontdoor.log(caller, A.UPDATE, "client_group", [(row.pk, row.family_id)], basis)
@@ -249,6 +243,16 @@ def _convening(caller: Caller, family_id, *, from_path: bool) -> tuple[Family, s
     return family, basis
 
 
+def meeting_form_for(caller: Caller, family_id) -> tuple[Family, bool]:
+    """The family whose network meeting the form convenes, and whether the caller may
+    convene it (NotFound, logged, when they do not reach the family). Shows nothing of
+    the family but its name."""
+    family, basis = frontdoor.family_to_read(caller, family_id)
+    may = policy.may_convene_meeting(caller.user, policy.family_write_basis(caller.user, family.pk))
+    frontdoor.log(caller, A.VIEW, "family", [(family.pk, family.pk)], basis)
+    return family, may
+
+
 def convener_for(caller: Caller, worker_id=None) -> Worker:
     """The contact person who convenes: the caller's own worker, or (for a planning role)
     a worker whose time they book."""
@@ -263,14 +267,20 @@ def convener_for(caller: Caller, worker_id=None) -> Worker:
     return worker
 
 
-def _participants(worker_ids: Sequence) -> list[Worker]:
+def _meeting_workers(caller: Caller, worker_ids: Sequence, convener_id) -> tuple[Worker, list[Worker]]:
+    """The convener and the other professionals invited (the convener named among them
+    is left out of the invited); at least one invited."""
+    convener = convener_for(caller, convener_id)
     ids = [frontdoor.as_id(w) for w in worker_ids]
     if not ids or any(i is None for i in ids):
         raise ValidationError({"workers": [_("Choose the professionals the family wants.")]})
     found = {w.pk: w for w in Worker.objects.filter(pk__in=ids, is_active=True).select_related("unit", "organisation")}
     if len(found) != len(set(ids)):
         raise ValidationError({"workers": [_("Choose active workers.")]})
-    return [found[i] for i in dict.fromkeys(ids)]
+    invited = [found[i] for i in dict.fromkeys(ids) if i != convener.pk]
+    if not invited:
+        raise ValidationError({"workers": [_("Invite at least one other professional.")]})
+    return convener, invited
 
 
 def _minutes(value) -> int:
@@ -317,10 +327,7 @@ def meeting_slots_as(
     (``selectors.meeting_slots``). Reads only free and busy time, no client data of other
     families; the family is named, so the caller must be one who convenes for it."""
     family, _basis = _convening(caller, family_id, from_path=from_path)
-    convener = convener_for(caller, convener_id)
-    invited = [w for w in _participants(worker_ids) if w.pk != convener.pk]
-    if not invited:
-        raise ValidationError({"workers": [_("Invite at least one other professional.")]})
+    convener, invited = _meeting_workers(caller, worker_ids, convener_id)
     workers = [convener, *invited]
     network = _network(network_id, workers)
     minutes = _minutes(minutes)
@@ -345,8 +352,7 @@ def meeting_convene_as(
     from_path: bool = True,
 ) -> NetworkMeeting:
     family, basis = _convening(caller, family_id, from_path=from_path)
-    convener = convener_for(caller, convener_id)
-    invited = [w for w in _participants(worker_ids) if w.pk != convener.pk]
+    convener, invited = _meeting_workers(caller, worker_ids, convener_id)
     minutes = _minutes(minutes)
     network = _network(network_id, [convener, *invited])
     persons = frontdoor.persons_to_write(caller, family, person_ids)
@@ -461,13 +467,3 @@ def meeting_record_as(
     )
     frontdoor.log(caller, A.UPDATE, "network_meeting", [(meeting.pk, meeting.family_id)], basis)
     return meeting
-
-
-def family_meetings_as(caller: Caller, family_id) -> tuple[Family, list[NetworkMeeting]]:
-    """The family's network meetings the caller may see (their appointments through the
-    disclosure rules)."""
-    page = family_overview_for(caller, family_id)
-    return page.overview.family, page.overview.meetings
-
-
-__all__ = ["ClientGroup", "NotFound"]

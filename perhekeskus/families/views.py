@@ -11,19 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from perhekeskus.access.frontdoor import Caller
-from perhekeskus.flash import flash_errors
-from perhekeskus.people.models import Worker
+from perhekeskus.flash import flash_errors, form_errors
 
 from . import usecases
 from .forms import ClientGroupForm, MeetingForm, MeetingRecordForm, NamedWorkerEndForm, NamedWorkerForm
-
-
-def _apply(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _overview_context(request, pk, **extra):
@@ -68,7 +59,7 @@ def named_assign(request, pk: int):
             messages.success(request, _("Named."))
             return redirect("families:overview", pk)
         except ValidationError as exc:
-            _apply(form, exc)
+            form_errors(form, exc)
     return render(request, "families/overview.html", _overview_context(request, pk, naming_form=form), status=400)
 
 
@@ -76,7 +67,7 @@ def named_assign(request, pk: int):
 @require_POST
 def named_end(request, pk: int):
     caller = Caller.page(request)
-    named = usecases.named_worker_for_change(caller, pk)
+    named, _basis = usecases.named_worker_for_change(caller, pk)
     form = NamedWorkerEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for ending the naming."))
@@ -118,9 +109,9 @@ def meeting_new(request, pk: int):
     """Convene a network meeting: choose the professionals, search the common times,
     book one of them."""
     caller = Caller.page(request)
-    page = usecases.family_overview_for(caller, pk)
-    if not page.may_convene:
-        return render(request, "families/meeting_form.html", {"family": page.overview.family, "form": None}, status=403)
+    family, may_convene = usecases.meeting_form_for(caller, pk)
+    if not may_convene:
+        return render(request, "families/meeting_form.html", {"family": family, "form": None}, status=403)
     form = MeetingForm(request.POST or None)
     search = None
     if request.method == "POST" and form.is_valid():
@@ -153,11 +144,11 @@ def meeting_new(request, pk: int):
                 convener_id=convener_id,
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            form_errors(form, exc)
     return render(
         request,
         "families/meeting_form.html",
-        {"family": page.overview.family, "form": form, "search": search},
+        {"family": family, "form": form, "search": search},
         status=400 if request.method == "POST" and form.errors else 200,
     )
 
@@ -167,7 +158,7 @@ def meeting_new(request, pk: int):
 def meeting_detail(request, pk: int):
     caller = Caller.page(request)
     page = usecases.meeting_view_as(caller, pk)
-    workers = Worker.objects.filter(pk__in=[w.pk for w in [page.convener, *page.invited] if w]).select_related("unit")
+    workers = [w for w in [page.convener, *page.invited] if w is not None]
     m = page.meeting
     initial = {"agreed": m.agreed, "continues_with": m.continues_with_id, "next_check": m.next_check}
     form = MeetingRecordForm(request.POST or None, initial=initial, workers=workers) if page.may_record else None
@@ -185,7 +176,7 @@ def meeting_detail(request, pk: int):
             messages.success(request, _("What was agreed is recorded."))
             return redirect("families:meeting_detail", pk)
         except ValidationError as exc:
-            _apply(form, exc)
+            form_errors(form, exc)
     return render(
         request,
         "families/meeting_detail.html",

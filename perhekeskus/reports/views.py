@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from perhekeskus.access import policy
 from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
-from perhekeskus.api import validation_error_payload
+from perhekeskus.flash import flash_errors, form_errors
 
 from . import exports, selectors, services
 from .catalog import REPORTS
@@ -254,8 +254,7 @@ def purchase_edit(request, pk: int | None = None):
                 saved = services.purchase_save(user=request.user, data=form.cleaned_data, purchase=purchase)
             except ValidationError as exc:
                 services.refused_family_key(request, form.cleaned_data, exc)
-                for field, field_messages in validation_error_payload(exc).items():
-                    form.add_error(field if field in form.fields else None, field_messages)
+                form_errors(form, exc)
             else:
                 _log(
                     request,
@@ -282,9 +281,7 @@ def purchase_delete(request, pk: int):
     try:
         services.purchase_delete(user=request.user, purchase=purchase)
     except ValidationError as exc:
-        for field_messages in validation_error_payload(exc).values():
-            for m in field_messages:
-                messages.error(request, m)
+        flash_errors(request, exc)
     else:
         _log(request, [(pk, purchase.family_id)], action=AccessEvent.Action.UPDATE, object_type="purchase")
         messages.success(request, _("Purchased service removed."))

@@ -24,7 +24,7 @@ from perhekeskus.access import frontdoor, policy
 from perhekeskus.access.forms import ConsentForm
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.api import validation_error_payload
-from perhekeskus.flash import flash_errors
+from perhekeskus.flash import flash_errors, form_errors
 from perhekeskus.people.models import Worker
 from perhekeskus.people.roles import (
     ADMINISTRATOR,
@@ -51,12 +51,6 @@ from .timeline import HELSINKI, Frame
 
 # Service errors name model fields; the form names some of them differently.
 FIELD_MAP = {"planned_start": "start_time", "planned_end": "end_time", "text": None}
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    for field, messages_ in validation_error_payload(exc).items():
-        name = FIELD_MAP.get(field, field)
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _parse_day(value: str | None) -> dt.date:
@@ -383,9 +377,9 @@ def _submit(request, form, call) -> bool:
         form.add_error("worker", str(exc))
     except services.OutsideShift as exc:
         form.outside_shift = True
-        _apply_errors(form, exc)
+        form_errors(form, exc, FIELD_MAP)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        form_errors(form, exc, FIELD_MAP)
     else:
         return True
     return False

@@ -6,11 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import RequestFactory, override_settings
 from rest_framework.test import APIClient
 
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.access.models import AccessEvent, DisclosureRule
+from perhekeskus.errors import NotFound
 from perhekeskus.families import selectors, usecases
 from perhekeskus.families.models import MeetingNetwork, NetworkMeeting
 from perhekeskus.network.models import Service
@@ -20,6 +22,7 @@ from perhekeskus.reports import selectors as reports
 from perhekeskus.reports.models import PurchasedService
 from perhekeskus.scheduling import services
 from perhekeskus.scheduling.models import Appointment, Participant
+from perhekeskus.scheduling.services import BookingConflict
 
 from ..factories import (
     FamilyFactory,
@@ -152,7 +155,7 @@ def test_a_worker_sees_only_what_the_disclosure_rules_show_and_the_rest_is_count
     logged = set(
         AccessEvent.objects.filter(username="aila", object_type="appointment").values_list("object_id", flat=True)
     )
-    assert logged == {str(a.pk) for a in o.shown_appointments} or logged == {a.pk for a in o.shown_appointments}
+    assert logged == {a.pk for a in o.shown_appointments}
 
 
 def test_named_workers_keep_their_history_with_reasons(world):
@@ -171,7 +174,7 @@ def test_named_workers_keep_their_history_with_reasons(world):
     assert second.end_date is None and second.reason == "Perhe toivoi"
     _family, rows = usecases.family_named_workers_as(caller(guide), fam.pk)
     assert [(r.worker_id, r.end_date) for r in rows] == [(w["b"].pk, None), (w["a"].pk, dt.date(2026, 10, 31))]
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         usecases.named_worker_end_as(caller(guide), second.pk, reason="")
     ended = usecases.named_worker_end_as(
         caller(guide), second.pk, end_date=dt.date(2026, 12, 1), reason="Asiakkuus päättyi"
@@ -181,7 +184,7 @@ def test_named_workers_keep_their_history_with_reasons(world):
     usecases.named_worker_assign_as(caller(guide), fam.pk, worker_id=w["a"].pk, role="own_worker", reason="Neuvola")
     assert [n.family_id for n in usecases.my_named_families_as(caller(w["a"].user)).namings] == [fam.pk]
     # a worker without a naming role or relationship may not name
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         usecases.named_worker_assign_as(
             caller(w["t"].user), fam.pk, worker_id=w["t"].pk, role="family_partner", reason="x"
         )
@@ -241,8 +244,10 @@ def test_a_network_meeting_on_one_call_books_everyone_and_the_invited_see_only_t
     assert [a.pk for a in o.shown_appointments] == [meeting.appointment_id]
     assert o.hidden["appointments"] == 1 and not o.details and o.client_groups == []
     # and may not move or cancel the meeting for everyone
-    with pytest.raises(Exception):
-        services.appointment_cancel(actor=w["b"].user, appointment=meeting.appointment, reason="other", text="x")
+    with pytest.raises(PermissionDenied):
+        services.appointment_cancel(
+            actor=w["b"].user, appointment=meeting.appointment, reason="other", text="x", cancelled_by="worker"
+        )
     # the convener records what was agreed; the one who continues becomes the responsible worker
     usecases.meeting_record_as(
         c, meeting.pk, agreed="Perhekumppani jatkaa", continues_with_id=w["b"].pk, next_check=dt.date(2027, 1, 20),
@@ -251,7 +256,7 @@ def test_a_network_meeting_on_one_call_books_everyone_and_the_invited_see_only_t
     assert NamedWorker.objects.get(family=fam, role="responsible_worker", end_date=None).worker == w["b"]
     assert [m.pk for m in usecases.my_named_families_as(caller(w["b"].user)).checks] == [meeting.pk]
     # a booking in the same time is refused: nobody is double-booked
-    with pytest.raises(Exception):
+    with pytest.raises(BookingConflict):
         book(w["t"], w["wt_t"], fam, first.start)
     assert Appointment.objects.filter(participants__resource=w["t"].resource, planned_start=first.start).count() == 1
     assert Participant.objects.filter(appointment=meeting.appointment).count() == 3
@@ -316,8 +321,6 @@ def test_the_overall_picture_runs_a_fixed_number_of_queries(world):
 
 
 def test_moving_a_network_meeting_moves_every_participant_and_checks_each(world):
-    from perhekeskus.scheduling.services import BookingConflict
-
     w, fam = world, world["family"]
     monday = local(2026, 12, 7, 0)
     for worker in (w["a"], w["b"], w["t"]):
