@@ -74,3 +74,53 @@ def serious(page) -> list[str]:
         for v in Axe().run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+WIDTHS = [390, 1440]
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def screen(request, browser):
+    """A fresh Finnish context on a 390 px phone or a 1440 px desktop; yields (page,
+    check, width) where check(label) asserts the page state is accessible (no serious or
+    critical axe-core violation) and fits the screen (on the desktop also at 200 % zoom).
+    After the test: no Content-Security-Policy error, no pop-up dialog, and at least one
+    state checked."""
+    width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if width < 800 else 900},
+        is_mobile=width < 800,
+        has_touch=width < 800,
+        locale="fi-FI",
+        timezone_id="Europe/Helsinki",
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    states = []
+
+    def check(label: str) -> None:
+        page.wait_for_load_state()
+        bad = serious(page)
+        assert bad == [], f"{label} at {width}px: {bad}"
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width + 1, f"{label} at {width}px scrolls sideways ({wide}px)"
+        if width > 800:  # the desktop at 200 % zoom: half as many CSS pixels
+            page.set_viewport_size({"width": width // 2, "height": 900})
+            for _ in range(20):  # a chart redraws itself for the new width a frame or two later
+                zoomed = page.evaluate("document.documentElement.scrollWidth")
+                if zoomed <= width // 2 + 1:
+                    break
+                page.wait_for_timeout(100)
+            page.set_viewport_size({"width": width, "height": 900})
+            assert zoomed <= width // 2 + 1, f"{label} at 200 % zoom scrolls sideways ({zoomed}px)"
+        states.append(label)
+
+    yield page, check, width
+    context.close()
+    assert csp == [], csp
+    assert dialogs == [], f"pop-ups instead of the page: {dialogs}"
+    assert states, "the journey checked no page state"

@@ -40,7 +40,7 @@ from ..factories import (
     make_worker,
 )
 from ..reports.conftest import region  # noqa: F401 (the hand-made region of the reports' tests)
-from .conftest import login, serious
+from .conftest import login
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,51 +48,6 @@ pytestmark = [
     pytest.mark.usefixtures("no_public_holidays"),  # the allocation step runs on today's calendar
 ]
 HELSINKI = timezone.get_current_timezone()
-WIDTHS = [390, 1440]
-
-
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
-def screen(request, browser):
-    """A fresh Finnish context at the width; yields (page, check) where check(label)
-    asserts the page state is accessible and fits the screen."""
-    width = request.param
-    context = browser.new_context(
-        viewport={"width": width, "height": 844 if width < 800 else 900},
-        is_mobile=width < 800,
-        has_touch=width < 800,
-        locale="fi-FI",
-        timezone_id="Europe/Helsinki",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    csp = []
-    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    states = []
-
-    def check(label: str) -> None:
-        page.wait_for_load_state()
-        bad = serious(page)
-        assert bad == [], f"{label} at {width}px: {bad}"
-        wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= width + 1, f"{label} at {width}px scrolls sideways ({wide}px)"
-        if width > 800:  # the desktop at 200 % zoom: half as many CSS pixels
-            page.set_viewport_size({"width": width // 2, "height": 900})
-            for _ in range(20):  # a chart redraws itself for the new width a frame or two later
-                zoomed = page.evaluate("document.documentElement.scrollWidth")
-                if zoomed <= width // 2 + 1:
-                    break
-                page.wait_for_timeout(100)
-            page.set_viewport_size({"width": width, "height": 900})
-            assert zoomed <= width // 2 + 1, f"{label} at 200 % zoom scrolls sideways ({zoomed}px)"
-        states.append(label)
-
-    yield page, check, width
-    context.close()
-    assert csp == [], csp
-    assert dialogs == [], f"pop-ups instead of the page: {dialogs}"
-    assert states, "the journey checked no page state"
 
 
 def _monday() -> dt.date:
