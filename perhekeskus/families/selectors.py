@@ -399,16 +399,17 @@ def path_stages(*, family: Family, shown, needs, meetings) -> list[Stage]:
 
 def _timeline(shown, needs, purchases, meetings, named) -> list[dict]:
     """Everything shown, newest first (at most 200 rows)."""
-    meeting_of = {m.appointment_id: m for m in meetings}
+    meeting_ids = {m.appointment_id for m in meetings}
+    statuses = {value: str(label) for value, label in Appointment.Status.choices}  # translated once
     rows = []
     for a in shown:
         rows.append(
             {
                 "at": a.planned_start,
-                "kind": "meeting" if a.pk in meeting_of else "appointment",
+                "kind": "meeting" if a.pk in meeting_ids else "appointment",
                 "service": a.work_type.service.name,
                 "what": a.work_type.name,
-                "status": a.get_status_display(),
+                "status": statuses[a.status],
                 "appointment": a,
             }
         )

@@ -1835,8 +1835,16 @@ def family_figures(*, family_id: int, start: dt.date, end: dt.date, services: se
     (realised hours at the booked unit price), planned hours not yet realised, purchases
     by their start date. ``services`` keeps only those services (what the reader may see);
     None: all, and then the sums equal report 1's and report 2's row for the family.
-    Two queries."""
-    rows = WorkFact.objects.filter(Q_ACTIVE, family_id=family_id, day__gte=start, day__lte=end)
+    Two queries, each reading the family's own rows: the worker-hour rows through their
+    appointments' index (a row's family is its appointment's; ``WorkFact`` has no family
+    index of its own, and the day index would read the whole region's period)."""
+    rows = WorkFact.objects.filter(
+        Q_ACTIVE,
+        appointment_id__in=Appointment.objects.filter(family_id=family_id).values("pk"),
+        family_id=family_id,
+        day__gte=start,
+        day__lte=end,
+    )
     bought = PurchasedService.objects.filter(family_id=family_id, start_date__gte=start, start_date__lte=end)
     if services is not None:
         rows = rows.filter(work_type__service_id__in=services)
