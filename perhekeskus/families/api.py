@@ -133,7 +133,10 @@ class OverviewSerializer(serializers.Serializer):
     hidden = HiddenSerializer()
 
     def get_members(self, o) -> list[dict]:
-        return [{"person": m.person_id, "first_name": m.person.first_name, "role": m.role} for m in o["members"]]
+        return [
+            {"person": m.person_id, "first_name": m.person.first_name, "role": m.role, "other_home": m.other_homes}
+            for m in o["members"]
+        ]
 
     def get_open_needs(self, o) -> list[dict]:
         return [

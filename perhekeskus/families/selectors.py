@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from perhekeskus.access import policy
 from perhekeskus.intake.models import Contact, ServiceNeed
 from perhekeskus.network.models import Service
-from perhekeskus.people.models import Family, NamedWorker, Worker
+from perhekeskus.people.models import Family, Membership, NamedWorker, Worker
 from perhekeskus.reports.models import PurchasedService
 from perhekeskus.reports.selectors import family_figures
 from perhekeskus.scheduling import freetime
@@ -213,6 +213,12 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     details = policy.may_see_overview_details(user, basis)
     members = list(family.memberships.select_related("person").order_by("role", "person__birth_date", "person_id"))
     names = {m.person_id: m.person.first_name for m in members}
+    # a child of separated parents lives in two homes: said, the other home not named
+    elsewhere = set(
+        Membership.objects.filter(person_id__in=list(names)).exclude(family=family).values_list("person_id", flat=True)
+    )
+    for m in members:
+        m.other_homes = m.person_id in elsewhere
 
     appointments = list(calendar.family_appointments(family=family))
     shown_ids = policy.disclosed_entry_ids(

@@ -16,7 +16,7 @@ from perhekeskus.errors import NotFound
 from perhekeskus.families import selectors, usecases
 from perhekeskus.families.models import MeetingNetwork, NetworkMeeting
 from perhekeskus.network.models import Service
-from perhekeskus.people.models import NamedWorker, Person
+from perhekeskus.people.models import Membership, NamedWorker, Person
 from perhekeskus.people.roles import ADMINISTRATOR, MANAGER, SERVICE_GUIDANCE, WORKER
 from perhekeskus.reports import selectors as reports
 from perhekeskus.reports.models import PurchasedService
@@ -132,6 +132,12 @@ def test_the_overall_picture_counts_like_the_reports_and_warns_of_overlaps(world
     assert overlap.whom == "Eino" and overlap.group == "family_work"
     assert set(overlap.services) == {"Perhetyö", "Perhekumppanuus"}
     assert (overlap.first, overlap.last) == (dt.date(2026, 10, 5), dt.date(2026, 10, 19))
+    # Eino lives in two homes: said, the other home not named
+    assert {m.person.first_name: m.other_homes for m in o.members} == {"Eino": False, "Maija": False}
+    other_home = FamilyFactory(name="Perhe Virtanen-Koski")
+    Membership.objects.create(family=other_home, person=w["child"], role="child")
+    again = usecases.family_overview_for(caller(admin), fam.pk, today=today).overview
+    assert {m.person.first_name: m.other_homes for m in again.members} == {"Eino": True, "Maija": False}
     # nothing hidden from an administrator
     assert o.hidden == {"appointments": 0, "needs": 0, "purchases": 0, "services": 0}
     # a shorter window: two weeks apart is no overlap
