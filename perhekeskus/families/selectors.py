@@ -151,7 +151,7 @@ class Overview:
     overlaps: list[Overlap]
     client_groups: list
     stages: list[Stage]
-    stage: Stage | None
+    today: dt.date
     figures_year: dict
     figures_all: dict
     timeline: list[dict]
@@ -160,6 +160,12 @@ class Overview:
     shown_needs: list
     shown_purchases: list
     details: bool
+
+    @property
+    def stage(self) -> Stage | None:
+        """The current stage of the service path: the latest reached by today."""
+        reached = [s for s in self.stages if s.date is not None and s.date <= self.today]
+        return reached[-1] if reached else None
 
 
 def overlaps_of(entries: list[tuple[dt.date, int, str, str, frozenset[int]]], names: dict, weeks: int) -> list[Overlap]:
@@ -313,8 +319,6 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     overlaps = overlaps_of(entries, names, settings.OVERLAP_WEEKS)
 
     stages = path_stages(family=family, shown=shown, needs=shown_needs, meetings=meetings) if details else []
-    reached = [s for s in stages if s.date is not None and s.date <= today]
-    stage = reached[-1] if reached else None
 
     full = not any(hidden.values())
     visible = None if full else shown_services
@@ -337,7 +341,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
         overlaps=overlaps,
         client_groups=client_groups,
         stages=stages,
-        stage=stage,
+        today=today,
         figures_year=figures_year,
         figures_all=figures_all,
         timeline=timeline,

@@ -293,6 +293,10 @@ def test_the_api_convenes_and_reads_the_overview(world):
     # a family the caller does not reach: the same as none
     other = FamilyFactory(name="Perhe Salainen")
     assert api.get(f"/api/family-overviews/{other.pk}/").status_code == 404
+    refused = AccessEvent.objects.filter(basis="refused", family_id=other.pk).count()
+    assert api.get(f"/api/named-workers/?family={other.pk}").status_code == 404
+    assert AccessEvent.objects.filter(basis="refused", family_id=other.pk).count() == refused + 1
+    assert api.get(f"/api/named-workers/?family={fam.pk}").status_code == 200
     r = api.post("/api/meeting-slots/", {"family": other.pk, "workers": [w["b"].pk], "minutes": 60}, format="json")
     assert r.status_code == 400 and "family" in r.json()
     # without the family's consent nothing is booked
@@ -346,3 +350,39 @@ def test_moving_a_network_meeting_moves_every_participant_and_checks_each(world)
     with pytest.raises(BookingConflict):
         services.appointment_move(actor=None, appointment=appointment, start=local(2026, 12, 9, 9))
     assert set(Participant.objects.filter(appointment=appointment).values_list("start", flat=True)) == {later}
+
+
+def test_the_service_path_from_recognition_to_follow_up(world):
+    from perhekeskus.intake import services as intake_services
+
+    w, fam = world, world["family"]
+    intake_services.service_need_record(
+        actor=None, family=fam, service=w["family_work"], work_type=w["wt_a"], source="phone",
+        received_at=local(2026, 10, 1, 12),
+    )  # fmt: skip
+    add_shifts(w["a"], dt.date(2026, 10, 5), 5)
+    add_shifts(w["b"], dt.date(2026, 10, 5), 5)
+    meeting_appointment = services.appointment_book_meeting(
+        actor=None, convener=w["a"], invited=[w["b"]], work_type=w["meeting_wt"],
+        start=local(2026, 10, 7, 14), end=local(2026, 10, 7, 15), family=fam,
+    )  # fmt: skip
+    NetworkMeeting.objects.create(
+        family=fam, appointment=meeting_appointment, requested_by="family", consent_given_by="Maija",
+        agreed="Perhetyö alkaa", recorded_at=local(2026, 10, 8, 9), next_check=dt.date(2026, 12, 10),
+    )  # fmt: skip
+    book(w["a"], w["wt_a"], fam, local(2026, 10, 2, 9), realise=True)  # before the plan: not the services stage
+    book(w["a"], w["wt_a"], fam, local(2026, 10, 15, 9), realise=True)
+    admin = make_user("yllapito", ADMINISTRATOR)
+    o = usecases.family_overview_for(caller(admin), fam.pk, today=dt.date(2026, 11, 20)).overview
+    assert {s.key: s.date for s in o.stages} == {
+        "recognised": dt.date(2026, 10, 1),
+        "assessment": dt.date(2026, 10, 7),
+        "plan": dt.date(2026, 10, 8),
+        "services": dt.date(2026, 10, 15),
+        "follow_up": dt.date(2026, 12, 10),
+    }
+    assert o.stage.key == "services"  # the follow-up is not reached until 10.12
+    later = usecases.family_overview_for(caller(admin), fam.pk, today=dt.date(2026, 12, 10)).overview
+    assert later.stage.key == "follow_up"
+    # a worker invited only to the meeting does not see the path
+    assert usecases.family_overview_for(caller(w["b"].user), fam.pk).overview.stages == []
