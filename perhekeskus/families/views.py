@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from perhekeskus.access.frontdoor import Caller
+from perhekeskus.errors import Forbidden
 from perhekeskus.flash import flash_errors, form_errors
 
 from . import usecases
@@ -162,6 +163,8 @@ def meeting_detail(request, pk: int):
     m = page.meeting
     initial = {"agreed": m.agreed, "continues_with": m.continues_with_id, "next_check": m.next_check}
     form = MeetingRecordForm(request.POST or None, initial=initial, workers=workers) if page.may_record else None
+    if request.method == "POST" and form is None:
+        raise Forbidden()  # sees the meeting, does not record it (an invited worker)
     if request.method == "POST" and form is not None and form.is_valid():
         d = form.cleaned_data
         try:

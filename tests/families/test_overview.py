@@ -254,6 +254,14 @@ def test_a_network_meeting_on_one_call_books_everyone_and_the_invited_see_only_t
         services.appointment_cancel(
             actor=w["b"].user, appointment=meeting.appointment, reason="other", text="x", cancelled_by="worker"
         )
+    # nor record what was agreed (the page refuses the form it does not offer)
+    from django.test import Client
+
+    page_client = Client()
+    page_client.force_login(w["b"].user)
+    assert page_client.post(f"/meetings/{meeting.pk}/", {"agreed": "Minä jatkan"}).status_code == 403
+    meeting.refresh_from_db()
+    assert meeting.agreed == ""
     # the convener records what was agreed; the one who continues becomes the responsible worker
     usecases.meeting_record_as(
         c, meeting.pk, agreed="Perhekumppani jatkaa", continues_with_id=w["b"].pk, next_check=dt.date(2027, 1, 20),
