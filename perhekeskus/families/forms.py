@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from perhekeskus.intake.forms import UtcDateTimeField
-from perhekeskus.people.models import NamedWorker, Worker
+from perhekeskus.people.models import NamedWorker, Person, Worker
 
 from .models import ClientGroup, MeetingNetwork, NetworkMeeting
 
@@ -75,12 +75,24 @@ class MeetingForm(forms.Form):
     assessment = forms.CharField(
         label=_("Assessment of the contact"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    persons = forms.ModelMultipleChoiceField(
+        label=_("Family members at the meeting"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the meeting is about the whole family."),
+    )
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)
     start = UtcDateTimeField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, persons=(), **kwargs):
+        """``persons``: the family's members the caller may choose from."""
         super().__init__(*args, **kwargs)
         self.fields["workers"].queryset = _workers()
         self.fields["convener"].queryset = _workers()
+        self.fields["persons"].queryset = Person.objects.filter(pk__in=[p.pk for p in persons])
+        if not persons:
+            del self.fields["persons"]
 
 
 class MeetingRecordForm(forms.Form):

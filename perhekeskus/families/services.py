@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from perhekeskus.access import policy
 from perhekeskus.intake.models import Contact
+from perhekeskus.intake.services import contact_meeting_convened
 from perhekeskus.people.models import Family, NamedWorker, Person, Worker
 from perhekeskus.people.services import named_worker_assign
 from perhekeskus.scheduling.models import Appointment, WorkType
@@ -94,7 +95,7 @@ def meeting_convene(
             persons=persons,
             location_kind=location_kind,
         )
-        return NetworkMeeting.objects.create(
+        meeting = NetworkMeeting.objects.create(
             family=family,
             appointment=appointment,
             network=network,
@@ -104,6 +105,9 @@ def meeting_convene(
             assessment=assessment.strip(),
             convened_by=actor if actor and actor.is_authenticated else None,
         )
+        if contact is not None:
+            contact_meeting_convened(actor=actor, contact=contact, meeting_id=meeting.pk)
+        return meeting
 
 
 def meeting_record(

@@ -19,7 +19,7 @@ from perhekeskus.access.models import AccessEvent
 from perhekeskus.errors import Forbidden
 from perhekeskus.intake.models import Contact
 from perhekeskus.people import services as people_services
-from perhekeskus.people.models import Family, NamedWorker, Worker
+from perhekeskus.people.models import Family, NamedWorker, Person, Worker
 from perhekeskus.scheduling.models import Appointment
 
 from . import selectors, services
@@ -243,14 +243,35 @@ def _convening(caller: Caller, family_id, *, from_path: bool) -> tuple[Family, s
     return family, basis
 
 
-def meeting_form_for(caller: Caller, family_id) -> tuple[Family, bool]:
-    """The family whose network meeting the form convenes, and whether the caller may
-    convene it (NotFound, logged, when they do not reach the family). Shows nothing of
-    the family but its name."""
+@dataclass
+class MeetingForm:
+    family: Family
+    may_convene: bool
+    persons: list[Person]
+    contact: Contact | None
+
+
+def meeting_form_for(caller: Caller, family_id, contact_id=None) -> MeetingForm:
+    """The family whose network meeting the form convenes, whether the caller may
+    convene it (NotFound, logged, when they do not reach the family), the family's
+    members to choose from and, when the meeting is convened from an intake contact,
+    that contact (only one of this family's that the caller handles; logged as read)."""
     family, basis = frontdoor.family_to_read(caller, family_id)
     may = policy.may_convene_meeting(caller.user, policy.family_write_basis(caller.user, family.pk))
     frontdoor.log(caller, A.VIEW, "family", [(family.pk, family.pk)], basis)
-    return family, may
+    persons, contact = [], None
+    if may:
+        persons = list(Person.objects.filter(memberships__family=family).order_by("birth_date", "first_name"))
+        contact = _contact_of(caller, family, contact_id) if contact_id not in (None, "") else None
+        if contact is not None:
+            frontdoor.log(caller, A.VIEW, "contact", [(contact.pk, family.pk)], basis)
+    return MeetingForm(family=family, may_convene=may, persons=persons, contact=contact)
+
+
+def _contact_of(caller: Caller, family: Family, contact_id) -> Contact | None:
+    """The family's intake contact ``contact_id`` if the caller handles it, else None."""
+    contact = Contact.objects.filter(pk=frontdoor.as_id(contact_id) or 0, family=family).first()
+    return contact if contact is not None and policy.may_handle_contact(caller.user, contact) else None
 
 
 def convener_for(caller: Caller, worker_id=None) -> Worker:
@@ -358,8 +379,8 @@ def meeting_convene_as(
     persons = frontdoor.persons_to_write(caller, family, person_ids)
     contact = None
     if contact_id not in (None, ""):
-        contact = Contact.objects.filter(pk=frontdoor.as_id(contact_id) or 0, family=family).first()
-        if contact is None or not policy.may_handle_contact(caller.user, contact):
+        contact = _contact_of(caller, family, contact_id)
+        if contact is None:
             raise ValidationError({"contact": [_("No such contact for this family.")]})
     work_type = selectors.meeting_work_type()
     if work_type is None:

@@ -16,6 +16,7 @@ from perhekeskus.flash import flash_errors, form_errors
 
 from . import usecases
 from .forms import ClientGroupForm, MeetingForm, MeetingRecordForm, NamedWorkerEndForm, NamedWorkerForm
+from .models import NetworkMeeting
 
 
 def _overview_context(request, pk, **extra):
@@ -110,14 +111,27 @@ def meeting_new(request, pk: int):
     """Convene a network meeting: choose the professionals, search the common times,
     book one of them."""
     caller = Caller.page(request)
-    family, may_convene = usecases.meeting_form_for(caller, pk)
-    if not may_convene:
+    contact_id = request.POST.get("contact") if request.method == "POST" else request.GET.get("contact")
+    page = usecases.meeting_form_for(caller, pk, contact_id=contact_id)
+    family = page.family
+    if not page.may_convene:
         return render(request, "families/meeting_form.html", {"family": family, "form": None}, status=403)
-    form = MeetingForm(request.POST or None)
+    initial = {}
+    if page.contact is not None:  # convened from an intake contact: its consent and who asked
+        c = page.contact
+        initial = {
+            "contact": c.pk,
+            "consent_given_by": c.consent_given_by,
+            "requested_by": (
+                NetworkMeeting.RequestedBy.PROFESSIONAL if c.reporter else NetworkMeeting.RequestedBy.FAMILY
+            ),
+        }
+    form = MeetingForm(request.POST or None, initial=initial, persons=page.persons)
     search = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         worker_ids = [w.pk for w in data["workers"]]
+        person_ids = [p.pk for p in data.get("persons") or ()]
         network_id = data["network"].pk if data["network"] else None
         convener_id = data["convener"].pk if data["convener"] else None
         try:
@@ -133,6 +147,8 @@ def meeting_new(request, pk: int):
                     assessment=data["assessment"],
                     network_id=network_id,
                     convener_id=convener_id,
+                    contact_id=data.get("contact"),
+                    person_ids=person_ids,
                 )
                 messages.success(request, _("The network meeting is in every participant's calendar."))
                 return redirect("families:meeting_detail", meeting.pk)
@@ -149,7 +165,7 @@ def meeting_new(request, pk: int):
     return render(
         request,
         "families/meeting_form.html",
-        {"family": family, "form": form, "search": search},
+        {"family": family, "form": form, "search": search, "contact": page.contact},
         status=400 if request.method == "POST" and form.errors else 200,
     )
 

@@ -365,6 +365,7 @@ EVENT_LABELS = {
     "recorded": _("Recorded"),
     "allocated": _("Allocated"),
     "started": _("First help realised"),
+    "meeting_convened": _("Network meeting convened"),
 }
 
 

@@ -67,6 +67,12 @@ def _event(actor, action: str, **subject_and_details) -> None:
     )
 
 
+def contact_meeting_convened(*, actor, contact: Contact, meeting_id: int) -> None:
+    """A step in the contact's history: a network meeting was convened from it (the
+    meeting itself is the families app's; only its id is kept here)."""
+    _event(actor, "meeting_convened", contact=contact, meeting=meeting_id)
+
+
 def _actor(actor):
     return actor if actor is not None and actor.is_authenticated else None
 

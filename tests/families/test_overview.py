@@ -394,3 +394,62 @@ def test_the_service_path_from_recognition_to_follow_up(world):
     assert later.stage.key == "follow_up"
     # a worker invited only to the meeting does not see the path
     assert usecases.family_overview_for(caller(w["b"].user), fam.pk).overview.stages == []
+
+
+def test_a_contact_in_the_inbox_is_convened_into_a_network_meeting_with_its_consent(world):
+    """Service guidance takes a concern report with the family's consent and convenes the
+    professionals the family wants from the contact's page: the form carries the
+    contact's consent and who asked, the chosen members go on the appointment, and the
+    contact's history says a meeting was convened. Another family's contact is refused."""
+    from django.test import Client
+
+    from perhekeskus.intake.models import Contact
+    from perhekeskus.intake.services import contact_record
+
+    w, fam = world, world["family"]
+    for worker in (w["a"], w["b"]):
+        add_shifts(worker, local(2026, 12, 7, 0).date(), 5)
+    guide = make_user("ohjaus", SERVICE_GUIDANCE)
+    outi = make_worker("Outi Ohjaaja", unit=UnitFactory(organisation=w["area"]), service=w["family_work"], user=guide)
+    add_shifts(outi, local(2026, 12, 7, 0).date(), 5)
+    contact = contact_record(
+        actor=guide, channel="concern_report", organisation=w["area"], message="Huoli koulunkäynnistä",
+        reporter="Opettaja, Keskuskoulu", consent_given_by="Äiti, puhelimessa 3.12.", family=fam,
+    )  # fmt: skip
+    other = contact_record(
+        actor=guide, channel="phone", organisation=w["area"], message="Toinen perhe", phone="0401234567",
+        family=FamilyFactory(name="Perhe Toinen"),
+    )  # fmt: skip
+    page = Client()
+    page.force_login(guide)
+    detail = page.get(f"/intake/contacts/{contact.pk}/").content.decode()
+    assert f"/families/{fam.pk}/meetings/new/?contact={contact.pk}" in detail
+    form = page.get(f"/families/{fam.pk}/meetings/new/?contact={contact.pk}")
+    assert form.status_code == 200
+    body = form.content.decode()
+    assert contact.reference in body and 'value="Äiti, puhelimessa 3.12."' in body
+    assert form.context["form"].initial["requested_by"] == "professional"
+    assert {p.pk for p in form.context["form"].fields["persons"].queryset} == {w["child"].pk, w["mother"].pk}
+    data = {
+        "workers": [w["a"].pk, w["b"].pk], "minutes": 60, "requested_by": "professional",
+        "consent_given_by": "Äiti, puhelimessa 3.12.", "contact": contact.pk, "persons": [w["child"].pk],
+    }  # fmt: skip
+    with override_settings(NETWORK_MEETING_WORK_TYPE="Verkostopalaveri"):
+        searched = page.post(f"/families/{fam.pk}/meetings/new/", data)
+        assert searched.status_code == 200, searched.context["form"].errors
+        start = searched.context["search"].proposals[0].start
+        # another family's contact cannot be attached: nothing is booked
+        refused = page.post(f"/families/{fam.pk}/meetings/new/", {**data, "contact": other.pk, "start": start})
+        assert refused.status_code == 400 and NetworkMeeting.objects.count() == 0
+        done = page.post(f"/families/{fam.pk}/meetings/new/", {**data, "start": start.isoformat()})
+    assert done.status_code == 302, done.content.decode()[:2000]
+    meeting = NetworkMeeting.objects.get()
+    assert meeting.contact == contact and meeting.requested_by == "professional"
+    assert list(meeting.appointment.persons.all()) == [w["child"]]
+    assert list(Contact.objects.get(pk=contact.pk).events.values_list("action", flat=True)) == [
+        "received",
+        "meeting_convened",
+    ]
+    assert contact.pk in [e.object_id for e in AccessEvent.objects.filter(object_type="contact", action="view")]
+    shown = page.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert contact.reference in shown
