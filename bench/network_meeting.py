@@ -56,7 +56,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from perhekeskus.access.frontdoor import Caller
-    from perhekeskus.families import selectors, usecases
+    from perhekeskus.families import selectors
     from perhekeskus.families.models import MeetingNetwork
     from perhekeskus.people.models import Family, RoleAssignment, Worker
     from perhekeskus.people.roles import ADMINISTRATOR
@@ -83,40 +83,65 @@ def main() -> None:
     request = RequestFactory().get("/")
     request.user = user
     caller = Caller(user=user, request=request)
+    largest = Family.objects.annotate(n=Count("appointments")).order_by("-n").first()
+    _overview_case(caller, largest, "the demo's largest family", args.runs)
     with transaction.atomic():
-        family = Family.objects.annotate(n=Count("appointments")).order_by("-n").first()
-        added = _grow_family(family, target=args.appointments, services=args.services, rnd=rnd)
-        n = family.appointments.count()
-        times, queries = [], []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
-                page = usecases.family_overview_for(caller, family.pk)
-                times.append(time.perf_counter() - t)
-            queries.append(len(ctx.captured_queries))
-        o = page.overview
-        print(f"family with {n} appointments ({added} added for the run), {len(o.services)} services in use")
-        _figures("overall picture", times, queries)
+        built = _bench_family(target=args.appointments, services=args.services, rnd=rnd)
+        _overview_case(caller, built, "a family built for the run", args.runs)
         transaction.set_rollback(True)
 
 
-def _grow_family(family, *, target: int, services: int, rnd) -> int:
-    """Add appointments to ``family`` until it has ``target``, over ``services`` services
-    (one worker each, at 05:00 local time on distinct days so no one is double-booked);
-    the worker-hour rows are written as a booking writes them. Returns how many were added."""
+def _overview_case(caller, family, name: str, runs: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from perhekeskus.families import usecases
+
+    times, queries = [], []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            page = usecases.family_overview_for(caller, family.pk)
+            times.append(time.perf_counter() - t)
+        queries.append(len(ctx.captured_queries))
+    o = page.overview
+    n = family.appointments.count()
+    services = len({s.service.pk for s in o.services})
+    print(
+        f"{name}: {n} appointments, {services} services in use ({len(o.services)} member-service rows), "
+        f"{len(o.overlaps)} overlap warnings"
+    )
+    _figures("overall picture", times, queries)
+
+
+def _bench_family(*, target: int, services: int, rnd):
+    """A family of two guardians and two children with ``target`` appointments over
+    ``services`` services (one worker each, at 05:00 local time on distinct days so no one
+    is double-booked, a year back and a month ahead); the worker-hour rows are written as
+    a booking writes them."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     from django.utils import timezone
 
-    from perhekeskus.people.models import Worker
+    from perhekeskus.people.models import Family, Membership, Person, Worker
     from perhekeskus.reports.services import work_facts_refresh
     from perhekeskus.scheduling.models import Appointment, Participant, WorkType
 
-    missing = target - family.appointments.count()
-    if missing <= 0:
-        return 0
-    persons = list(family.persons.all())
+    family = Family.objects.create(
+        name="Perhe Mittaus", address="Mittauskuja 1", postal_code="78300", municipality="Varkaus"
+    )
+    persons = []
+    for first, role, born in (
+        ("Aada", Person.Role.GUARDIAN, dt.date(1988, 3, 1)),
+        ("Ville", Person.Role.GUARDIAN, dt.date(1986, 7, 9)),
+        ("Eetu", Person.Role.CHILD, dt.date(2015, 5, 2)),
+        ("Lilja", Person.Role.CHILD, dt.date(2019, 11, 20)),
+    ):
+        p = Person.objects.create(first_name=first, last_name="Mittaus", birth_date=born)
+        Membership.objects.create(family=family, person=p, role=role)
+        persons.append(p)
+    missing = target
     chosen: list[tuple] = []
     for wt in WorkType.objects.filter(is_active=True, work_class="direct_client").select_related("service"):
         if wt.service_id in {c[0].service_id for c in chosen}:
@@ -132,7 +157,8 @@ def _grow_family(family, *, target: int, services: int, rnd) -> int:
     rows, parts = [], []
     for i in range(missing):
         wt, worker = chosen[i % len(chosen)]
-        day = today - dt.timedelta(days=330) + dt.timedelta(days=i // len(chosen))
+        per_service = missing // len(chosen) + 1
+        day = today - dt.timedelta(days=335) + dt.timedelta(days=(i // len(chosen)) * 365 // per_service)
         start = dt.datetime.combine(day, dt.time(5, 0), tz)
         end = start + dt.timedelta(minutes=45)
         realised = end < now and rnd.random() < 0.9
@@ -162,7 +188,7 @@ def _grow_family(family, *, target: int, services: int, rnd) -> int:
             [through(appointment_id=ap.pk, person_id=persons[i % len(persons)].pk) for i, ap in enumerate(rows)]
         )
     work_facts_refresh([ap.pk for ap in rows])
-    return missing
+    return family
 
 
 if __name__ == "__main__":

@@ -466,8 +466,10 @@ class Entry:
 
 def appointment_entry(a) -> Entry:
     """An appointment as an Entry (participants with their resource's worker, persons and
-    work type prefetched: ``scheduling.selectors.family_appointments``)."""
-    participants = list(a.participants.all())
+    work type prefetched: ``scheduling.selectors.family_appointments``, or loaded as
+    plain lists: ``family_appointment_entries``)."""
+    light = hasattr(a, "participant_list")
+    participants = a.participant_list if light else list(a.participants.all())
     primary = next(
         (getattr(p.resource, "worker", None) for p in participants if p.role == PRIMARY),
         None,
@@ -478,7 +480,7 @@ def appointment_entry(a) -> Entry:
         resource_ids=tuple(p.resource_id for p in participants),
         primary=primary,
         created_by_id=a.created_by_id,
-        person_ids=tuple(p.pk for p in a.persons.all()),
+        person_ids=a.person_ids if light else tuple(p.pk for p in a.persons.all()),
     )
 
 

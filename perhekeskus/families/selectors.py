@@ -226,7 +226,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
     for m in members:
         m.other_homes = m.person_id in elsewhere
 
-    appointments = list(calendar.family_appointments(family=family))
+    appointments = calendar.family_appointment_entries(family=family)
     shown_ids = policy.disclosed_entry_ids(
         user, family, [policy.appointment_entry(a) for a in appointments], basis=basis
     )
@@ -273,7 +273,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
         if a.status == CANCELLED:
             continue
         day = timezone.localtime(a.planned_start, HELSINKI).date()
-        for person_id in [p.pk for p in a.persons.all()] or [None]:
+        for person_id in a.person_ids or [None]:
             s = use(a.work_type.service, person_id, day, "appointments")
             if a.planned_start <= now and (s.last is None or a.planned_start > s.last):
                 s.last = a.planned_start
@@ -311,7 +311,7 @@ def overview(*, user, family: Family, basis: str, today: dt.date | None = None) 
             a.work_type.service_id,
             a.work_type.service.name,
             a.work_type.overlap_group,
-            frozenset(p.pk for p in a.persons.all()),
+            frozenset(a.person_ids),
         )
         for a in shown
         if a.status != CANCELLED and a.work_type.overlap_group

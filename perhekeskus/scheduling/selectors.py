@@ -387,6 +387,46 @@ def family_appointments(
     )
 
 
+def family_appointment_entries(*, family: Family) -> list[Appointment]:
+    """All of a family's appointments for reading many at once (the overall picture),
+    in four queries whatever their number, each appointment with:
+
+    - ``work_type`` (with its service and organisation), one object per work type;
+    - ``participant_list``: its participants, each ``resource`` (with its worker) one
+      object per resource;
+    - ``person_ids``: the persons it names, as a tuple of ids.
+
+    Django's prefetch would build two related managers per appointment; at 500
+    appointments that was half of the overall picture's time (docs/performance.md)."""
+    appointments = list(Appointment.objects.filter(family=family).order_by("planned_start", "id"))
+    if not appointments:
+        return appointments
+    work_types = {
+        wt.pk: wt
+        for wt in WorkType.objects.filter(pk__in={a.work_type_id for a in appointments}).select_related(
+            "service__organisation"
+        )
+    }
+    parts = list(
+        Participant.objects.filter(appointment__family=family).order_by("role", "id").select_related("resource__worker")
+    )
+    resources: dict[int, object] = {}
+    by_appointment: dict[int, list[Participant]] = defaultdict(list)
+    for p in parts:
+        p.resource = resources.setdefault(p.resource_id, p.resource)
+        by_appointment[p.appointment_id].append(p)
+    persons: dict[int, list[int]] = defaultdict(list)
+    for appointment_id, person_id in Appointment.persons.through.objects.filter(appointment__family=family).values_list(
+        "appointment_id", "person_id"
+    ):
+        persons[appointment_id].append(person_id)
+    for a in appointments:
+        a.work_type = work_types[a.work_type_id]
+        a.participant_list = by_appointment.get(a.pk, [])
+        a.person_ids = tuple(sorted(persons.get(a.pk, ())))
+    return appointments
+
+
 def appointment_list(
     *,
     start: dt.datetime | None = None,
@@ -455,13 +495,17 @@ def now_local() -> dt.datetime:
 
 
 def working_hours_spans(start: dt.datetime, end: dt.datetime, hours: tuple[dt.time, dt.time]) -> list[tuple[int, int]]:
-    """Working hours on weekdays (Monday to Friday) between ``start`` and ``end``, as
+    """Working hours on working days (Monday to Friday, not a Finnish public holiday nor
+    Christmas or Midsummer Eve: ``holidays.Finland``) between ``start`` and ``end``, as
     epoch-second spans of Helsinki wall-clock times (right across a DST change)."""
+    import holidays
+
     day = timezone.localtime(start, HELSINKI).date()
     last = timezone.localtime(end, HELSINKI).date()
+    days_off = holidays.Finland(years=range(day.year, last.year + 1))
     out = []
     while day <= last:
-        if day.isoweekday() <= 5:
+        if day.isoweekday() <= 5 and day not in days_off:
             lo = dt.datetime.combine(day, hours[0], tzinfo=HELSINKI)
             hi = dt.datetime.combine(day, hours[1], tzinfo=HELSINKI)
             out.append((int(lo.timestamp()), int(hi.timestamp())))

@@ -93,3 +93,25 @@ def test_a_busy_worker_or_an_absence_takes_the_time_out():
     assert (p.start, p.end, p.reserved) == (10 * 3600, 11 * 3600, False)
     # nobody free long enough: nothing proposed
     assert freetime.propose([a, b], reserved=[], duration=3 * 3600, after=0, step=STEP) == []
+
+
+def test_working_hours_leave_out_weekends_and_finnish_public_holidays_across_dst():
+    """Christmas week 2026: Monday to Wednesday are working days, Christmas Eve (Thursday)
+    and Christmas Day (Friday) are not; the hours are Helsinki wall-clock on both sides of
+    the October DST change."""
+    import datetime as dt
+
+    from perhekeskus.scheduling.selectors import working_hours_spans
+    from perhekeskus.scheduling.wallclock import HELSINKI
+
+    hours = (dt.time(8), dt.time(16))
+    week = working_hours_spans(
+        dt.datetime(2026, 12, 21, tzinfo=HELSINKI), dt.datetime(2026, 12, 27, 23, tzinfo=HELSINKI), hours
+    )
+    days = [dt.datetime.fromtimestamp(s, HELSINKI) for s, _ in week]
+    assert [d.day for d in days] == [21, 22, 23]
+    assert all(d.hour == 8 and e - s == 8 * 3600 for d, (s, e) in zip(days, week, strict=True))
+    dst = working_hours_spans(
+        dt.datetime(2026, 10, 23, tzinfo=HELSINKI), dt.datetime(2026, 10, 26, 23, tzinfo=HELSINKI), hours
+    )
+    assert [dt.datetime.fromtimestamp(s, HELSINKI).strftime("%d %H") for s, _ in dst] == ["23 08", "26 08"]
