@@ -20,6 +20,7 @@ def current_worker(request):
             "break_glass": policy.may_break_glass(user),
             "reviews": policy.may_review_break_glass(user),
             "disclosure_rules": policy.may_edit_disclosure_rules(user),
+            "api_tokens": policy.may_manage_api_tokens(user),
             "inbox": policy.may_use_inbox(user),
             "notifications": policy.may_see_notifications(user),
             "queue": policy.may_see_queue(user),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from perhekeskus.network.models import Service
+from perhekeskus.network.models import Organisation, Service, Unit
 
 from .models import DisclosureRule
 from .services import BREAK_GLASS_MIN_REASON
@@ -66,3 +66,28 @@ class DisclosureRuleForm(forms.ModelForm):
     class Meta:
         model = DisclosureRule
         fields = ["source_service", "target_service", "mode", "note"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("System"), max_length=80, help_text=_("e.g. the wellbeing area's data warehouse"))
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), widget=forms.CheckboxSelectMultiple, help_text=_("What the token may do, as a user's roles.")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("The whole region"),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.order_by("name"), required=False, empty_label=_("No unit scope")
+    )
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+    def __init__(self, *args, **kwargs):
+        from perhekeskus.access import policy
+        from perhekeskus.people.models import RoleAssignment
+
+        super().__init__(*args, **kwargs)
+        labels = dict(RoleAssignment.Role.choices)
+        self.fields["roles"].choices = [(r, labels.get(r, r)) for r in policy.API_TOKEN_ROLES]

@@ -218,3 +218,41 @@ class BreakGlassReview(models.Model):
     class Meta:
         verbose_name = _("review of an emergency access")
         verbose_name_plural = _("reviews of emergency accesses")
+
+
+class ApiToken(models.Model):
+    """A token another system (an integration) calls the API with, issued by an
+    administrator (docs/access.md, "Tokens for systems").
+
+    Each token has an account of its own (``user``: ``api:<name>:<prefix>``, no password),
+    whose roles and scopes are what the token may do, exactly as a person's roles; the
+    access log therefore names the token as it names a user. The secret is shown once,
+    when issued; only its SHA-256 is stored (the secret is 256 random bits, so a keyed or
+    slow hash adds nothing). ``prefix`` identifies the token in lists and logs."""
+
+    name = models.CharField(_("name"), max_length=80)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_token", verbose_name=_("account")
+    )
+    prefix = models.CharField(_("identifier"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def is_valid(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

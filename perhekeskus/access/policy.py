@@ -700,6 +700,18 @@ def may_edit_disclosure_rules(user) -> bool:
     return has_role(user, ADMINISTRATOR)
 
 
+def may_manage_api_tokens(user) -> bool:
+    """Tokens for systems are issued, listed and revoked by administrators; a token's
+    own account never may (it cannot hold the administrator role: API_TOKEN_ROLES)."""
+    return has_role(user, ADMINISTRATOR) and not hasattr(user, "api_token")
+
+
+# The roles a system's token may hold: those that read or plan through the API within a
+# scope. Not the administrator (a system does not issue tokens nor see everything) and
+# not the worker (a worker's rights come from their own client relationships).
+API_TOKEN_ROLES = (MANAGER, COORDINATOR, SERVICE_GUIDANCE, NETWORK_COORDINATOR)
+
+
 # --- intake ---------------------------------------------------------------------------------
 # Contacts (the inbox): service guidance within its scope (the answering organisation),
 # administrators. A contact may hold a family's worry in free text: it is client data.

@@ -88,3 +88,20 @@ def break_glass_for_review(*, user, reviewed: bool | None) -> QuerySet[BreakGlas
     if reviewed:
         return qs.filter(review__isnull=False).order_by("-review__reviewed_at", "-id")
     return qs.filter(review__isnull=True).order_by("at", "id")
+
+
+def api_token_list() -> list:
+    """Every token for systems, newest first, with its account's roles (two queries)."""
+    from perhekeskus.people.models import RoleAssignment
+
+    from .models import ApiToken
+
+    tokens = list(ApiToken.objects.select_related("user", "created_by", "revoked_by"))
+    roles: dict[int, list] = {}
+    for ra in RoleAssignment.objects.filter(user_id__in=[t.user_id for t in tokens]).select_related(
+        "organisation", "unit"
+    ):
+        roles.setdefault(ra.user_id, []).append(ra)
+    for t in tokens:
+        t.roles = roles.get(t.user_id, [])
+    return tokens

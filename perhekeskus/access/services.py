@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from perhekeskus.people.models import Membership, Person
 
 from . import policy
-from .models import AccessEvent, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
+from .models import AccessEvent, ApiToken, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
 
 
 def _client_ip(request) -> str | None:
@@ -232,3 +232,74 @@ def break_glass_review(*, actor, grant, note: str):
                 return BreakGlassReview.objects.create(grant=locked, reviewed_by=actor, note=note)
         except IntegrityError:
             raise ValidationError({"review_note": [_("This emergency access has already been reviewed.")]}) from None
+
+
+# --- tokens for systems -------------------------------------------------------------------
+
+API_TOKEN_MAX_DAYS = 365
+
+
+def api_token_issue(
+    *, actor, name: str, roles: Iterable[str], days: int, organisation=None, unit=None
+) -> tuple[ApiToken, str]:
+    """Issue a token for a system: its own account with these roles (in the scope of one
+    organisation or unit, or the whole region), valid for ``days``. Returns the token and
+    its text, which is shown once and never stored."""
+    from django.contrib.auth import get_user_model
+
+    from perhekeskus.people.roles import role_assign
+
+    from .tokens import digest, new_secret
+
+    if not policy.may_manage_api_tokens(actor):
+        raise PermissionDenied
+    name = (name or "").strip()
+    roles = list(dict.fromkeys(roles or ()))
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Name the system the token is for.")]
+    elif not all(c.isalnum() or c in " -_." for c in name):
+        errors["name"] = [_("Use letters, digits, spaces, dots, hyphens and underscores in the name.")]
+    if not roles:
+        errors["roles"] = [_("Choose at least one role for the token.")]
+    elif any(r not in policy.API_TOKEN_ROLES for r in roles):
+        errors["roles"] = [_("A token may hold only the roles offered.")]
+    if not isinstance(days, int) or not 1 <= days <= API_TOKEN_MAX_DAYS:
+        errors["days"] = [_("A token is valid for 1 to %(n)d days.") % {"n": API_TOKEN_MAX_DAYS}]
+    if organisation is not None and unit is not None:
+        errors["unit"] = [_("Give either an organisation or a unit, not both.")]
+    if errors:
+        raise ValidationError(errors)
+    prefix, secret, raw = new_secret()
+    with transaction.atomic():
+        slug = "-".join(name.lower().split())[:100]
+        account = get_user_model().objects.create_user(username=f"api:{slug}:{prefix}", password=None)
+        account.first_name = name[:150]
+        account.save(update_fields=["first_name"])
+        for role in roles:
+            role_assign(user=account, role=role, organisation=organisation, unit=unit, granted_by=actor)
+        token = ApiToken.objects.create(
+            name=name,
+            user=account,
+            prefix=prefix,
+            secret_hash=digest(secret),
+            created_by=actor,
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+    return token, raw
+
+
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token at once: it is refused from the next request, and its account is
+    disabled (the account and its log rows stay)."""
+    if not policy.may_manage_api_tokens(actor):
+        raise PermissionDenied
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        token.user.is_active = False
+        token.user.save(update_fields=["is_active"])
+    return token

@@ -15,4 +15,6 @@ urlpatterns = [
     path("emergency/reviews/<int:pk>/", views.break_glass_review, name="break_glass_review"),
     path("disclosure-rules/", views.disclosure_rules, name="disclosure_rules"),
     path("disclosure-rules/<int:pk>/", views.disclosure_rules, name="disclosure_rule_edit"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from perhekeskus.flash import flash_errors
+from perhekeskus.flash import flash_errors, form_errors
 from perhekeskus.network.models import Service
 from perhekeskus.people.models import Family, Membership, Person
 from perhekeskus.people.roles import ADMINISTRATOR, has_role
 
 from . import policy, selectors, services
-from .forms import BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
-from .models import AccessEvent, BreakGlass, Consent, DisclosureRule
+from .forms import ApiTokenForm, BreakGlassSearchForm, ConsentForm, DisclosureRuleForm, ReviewForm
+from .models import AccessEvent, ApiToken, BreakGlass, Consent, DisclosureRule
 from .readable import readable
 
 REPORT_LIMIT = 2000
@@ -292,3 +292,51 @@ def disclosure_rules(request, pk: int | None = None):
             "services": Service.objects.count(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """Tokens for systems: the list, and a form to issue one. The token's text is in the
+    answer to the POST only (not in a redirect's address nor a message): shown once."""
+    if not policy.may_manage_api_tokens(request.user):
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    issued = raw = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                issued, raw = services.api_token_issue(
+                    actor=request.user,
+                    name=d["name"],
+                    roles=d["roles"],
+                    days=d["days"],
+                    organisation=d["organisation"],
+                    unit=d["unit"],
+                )
+                form = ApiTokenForm()
+                status = 201
+            except ValidationError as exc:
+                form_errors(form, exc)
+        if form.errors:
+            status = 400
+    tokens = selectors.api_token_list()
+    response = render(
+        request, "access/api_tokens.html", {"tokens": tokens, "form": form, "issued": issued, "raw": raw}, status=status
+    )
+    if raw:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    if not policy.may_manage_api_tokens(request.user):
+        raise PermissionDenied
+    token = get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token %(prefix)s is revoked.") % {"prefix": token.prefix})
+    return redirect("access:api_tokens")

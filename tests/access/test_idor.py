@@ -95,6 +95,7 @@ NOT_CLIENT_DATA = {
     "api/services/{pk}/": ("get", "service", 200),
     "api/work-types/{pk}/": ("get", "work_type", 200),
     "disclosure-rules/{pk}/": ("get", "disclosure_rule", 403),  # administrators only
+    "api-tokens/{pk}/revoke/": ("post", "api_token", 403),  # a system's token: administrators only
     "api/reports/{pk}/": ("get", "report", 403),  # {pk} is a report's name; managers and coordinators only
 }
 CLIENT_DATA |= {
@@ -145,6 +146,11 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         user=consent.recorded_by, family=family, reason="Kiireellinen tilanne", expires_at=local(2030, 1, 1)
     )
     rule = DisclosureRule.objects.create(target_service=work_type.service, mode="never")
+    from perhekeskus.access.services import api_token_issue
+
+    api_token, _raw = api_token_issue(
+        actor=make_user("yllapito-idor", ADMINISTRATOR), name="Walker", roles=["manager"], days=1
+    )
     organisation = Organisation.objects.create(name="Alue", kind="wellbeing_area", answers_for_municipalities="Varkaus")
     child_protection = Service.objects.create(
         organisation=organisation,
@@ -199,6 +205,7 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         "consent": consent.pk,
         "break_glass": grant.pk,
         "disclosure_rule": rule.pk,
+        "api_token": api_token.pk,
         "contact": contact.pk,
         "notification": notification.pk,
         "service_need": need.pk,

@@ -222,6 +222,8 @@ PAGE_OTHER = {
     "intake/notifications/new/": "records a notification; names the receiving service, not a family",
     "disclosure-rules/": "administrators' rules between services: no client data",
     "disclosure-rules/{pk}/": "administrators' rules between services: no client data",
+    "api-tokens/": "administrators issue tokens for systems: no client data (tests/access/test_api_tokens.py)",
+    "api-tokens/{pk}/revoke/": "administrators revoke a system's token: no client data",
     "allocation/proposals/": "asks for a proposal of the caller's own queue (coordinators): names no family",
     "allocation/absences/": "records a worker's absence: working time, no client data",
 }
