@@ -40,6 +40,18 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def clock():
+    """The tests' dates are fixed (a December 2026 week of shifts); the slot search starts
+    from now, so now is fixed too: Tuesday 1.12.2026 07:00 Helsinki time, ticking."""
+    import time_machine
+
+    from perhekeskus.scheduling.wallclock import HELSINKI
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 7, 0, tzinfo=HELSINKI), tick=True):
+        yield
+
+
 def caller(user):
     request = RequestFactory().get("/families/")
     request.user = user

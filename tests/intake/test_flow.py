@@ -4,6 +4,7 @@ visit, with the waiting time; every step recorded; nothing closes without an out
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -44,7 +45,16 @@ def _next_monday(now):
     return d + dt.timedelta(days=7 - d.weekday())
 
 
-def test_help_request_to_first_realised_help(region, guidance, coordinator, family, family_worker, client):
+@pytest.fixture
+def midday():
+    """A fixed Wednesday midday, ticking, set before the other fixtures: the first visit
+    realised two hours ago falls on the same local day as now whenever the suite runs
+    (run just after midnight, it fell on the day before and the wait was 9 days, not 10)."""
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2))), tick=True):
+        yield
+
+
+def test_help_request_to_first_realised_help(midday, region, guidance, coordinator, family, family_worker, client):
     received = timezone.now() - dt.timedelta(days=10)
     contact, _secret = services.help_request_submit(
         municipality="Varkaus",
