@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from perhekeskus.fields import SafeModelChoiceField
 from perhekeskus.network.models import Organisation, Service, Unit
 
 from .models import DisclosureRule
 from .services import BREAK_GLASS_MIN_REASON
 
 
-class ServiceChoice(forms.ModelChoiceField):
+class ServiceChoice(SafeModelChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
             queryset=Service.objects.select_related("organisation").order_by("name"),
@@ -73,13 +74,13 @@ class ApiTokenForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), widget=forms.CheckboxSelectMultiple, help_text=_("What the token may do, as a user's roles.")
     )
-    organisation = forms.ModelChoiceField(
+    organisation = SafeModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label=_("The whole region"),
     )
-    unit = forms.ModelChoiceField(
+    unit = SafeModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.order_by("name"), required=False, empty_label=_("No unit scope")
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)

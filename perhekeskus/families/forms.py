@@ -1,18 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from perhekeskus.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
 from perhekeskus.intake.forms import UtcDateTimeField
 from perhekeskus.people.models import NamedWorker, Person, Worker
 
 from .models import ClientGroup, MeetingNetwork, NetworkMeeting
 
 
-class WorkerChoice(forms.ModelChoiceField):
+class WorkerChoice(SafeModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_profession_display()}, {obj.unit.name})"
 
 
-class WorkersChoice(forms.ModelMultipleChoiceField):
+class WorkersChoice(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_profession_display()}, {obj.organisation.name})"
 
@@ -62,7 +63,7 @@ class MeetingForm(forms.Form):
         choices=[(45, _("45 minutes")), (60, _("1 hour")), (90, _("1.5 hours")), (120, _("2 hours"))],
         initial=60,
     )
-    network = forms.ModelChoiceField(
+    network = SafeModelChoiceField(
         label=_("Network and its reserved slot"),
         queryset=MeetingNetwork.objects.filter(is_active=True),
         required=False,
@@ -75,7 +76,7 @@ class MeetingForm(forms.Form):
     assessment = forms.CharField(
         label=_("Assessment of the contact"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    persons = forms.ModelMultipleChoiceField(
+    persons = SafeModelMultipleChoiceField(
         label=_("Family members at the meeting"),
         queryset=Person.objects.none(),
         required=False,

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from perhekeskus.fields import SafeModelChoiceField
 from perhekeskus.network.models import Organisation, Service
 from perhekeskus.people.models import Competence, Language, Person, Worker
 from perhekeskus.scheduling.models import WorkType
@@ -103,7 +104,7 @@ class ContactForm(forms.Form):
     """A contact taken by phone, at the desk, a consultation or a concern report."""
 
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.HELP_BUTTON])
-    organisation = forms.ModelChoiceField(label=_("Answered by"), queryset=Organisation.objects.none())
+    organisation = SafeModelChoiceField(label=_("Answered by"), queryset=Organisation.objects.none())
     received_at = UtcDateTimeField(
         label=_("Received"),
         required=False,
@@ -148,7 +149,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ServiceChoice(forms.ModelChoiceField):
+class ServiceChoice(SafeModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.organisation.name})"
 
@@ -187,19 +188,19 @@ class ForwardForm(forms.Form):
 
 class NeedForm(forms.Form):
     service = ServiceChoice(label=_("Service"), queryset=Service.objects.select_related("organisation"))
-    work_type = forms.ModelChoiceField(
+    work_type = SafeModelChoiceField(
         label=_("Work type"), queryset=WorkType.objects.filter(is_active=True).select_related("service")
     )
-    person = forms.ModelChoiceField(
+    person = SafeModelChoiceField(
         label=_("For whom"), queryset=Person.objects.none(), required=False, empty_label=_("The whole family")
     )
     sessions_per_week = forms.IntegerField(label=_("Visits a week"), min_value=1, max_value=7, initial=1)
     session_minutes = forms.IntegerField(label=_("Minutes a visit"), min_value=15, max_value=480, initial=90)
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=104, initial=12)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
-    language = forms.ModelChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
+    language = SafeModelChoiceField(label=_("Language"), queryset=Language.objects.all(), required=False)
     home_visits = forms.BooleanField(label=_("Home visits"), required=False)
-    competence = forms.ModelChoiceField(
+    competence = SafeModelChoiceField(
         label=_("Competence or method needed"), queryset=Competence.objects.all(), required=False
     )
     source = forms.ChoiceField(label=_("Source"), choices=NeedSource.choices, initial=NeedSource.WORKER)
@@ -220,7 +221,7 @@ WEEKDAYS = [(1, _("Mon")), (2, _("Tue")), (3, _("Wed")), (4, _("Thu")), (5, _("F
 
 
 class AllocateForm(forms.Form):
-    worker = forms.ModelChoiceField(label=_("Worker"), queryset=Worker.objects.none())
+    worker = SafeModelChoiceField(label=_("Worker"), queryset=Worker.objects.none())
     first_start = UtcDateTimeField(
         label=_("First visit"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
@@ -272,9 +273,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("", _("Choose"))] + list(ChildWelfareNotification.Decision.choices)
     )
-    worker = forms.ModelChoiceField(
-        label=_("Responsible social worker"), queryset=Worker.objects.none(), required=False
-    )
+    worker = SafeModelChoiceField(label=_("Responsible social worker"), queryset=Worker.objects.none(), required=False)
 
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)

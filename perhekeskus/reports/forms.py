@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from perhekeskus.fields import SafeModelChoiceField, valid_id
 from perhekeskus.network.models import Organisation, Service, Unit
 from perhekeskus.people.models import Worker
 from perhekeskus.scheduling.models import Appointment, CancellationReason, CancelledBy, WorkClass, WorkType
@@ -22,11 +23,11 @@ MAX_PERIOD_DAYS = 366 * 10
 class ReportFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
-    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"), required=False)
-    unit = forms.ModelChoiceField(Unit.objects.select_related("organisation"), label=_("Unit"), required=False)
-    service = forms.ModelChoiceField(Service.objects.all(), label=_("Service"), required=False)
-    work_type = forms.ModelChoiceField(WorkType.objects.all(), label=_("Work type"), required=False)
-    worker = forms.ModelChoiceField(Worker.objects.all(), label=_("Worker"), required=False)
+    organisation = SafeModelChoiceField(Organisation.objects.all(), label=_("Organisation"), required=False)
+    unit = SafeModelChoiceField(Unit.objects.select_related("organisation"), label=_("Unit"), required=False)
+    service = SafeModelChoiceField(Service.objects.all(), label=_("Service"), required=False)
+    work_type = SafeModelChoiceField(WorkType.objects.all(), label=_("Work type"), required=False)
+    worker = SafeModelChoiceField(Worker.objects.all(), label=_("Worker"), required=False)
     group = forms.ChoiceField(
         label=_("Group by"),
         required=False,
@@ -55,9 +56,9 @@ class ReportFilterForm(forms.Form):
         # worker choices only within a chosen unit (a select of a whole region's workers is no use)
         unit_id = self.data.get("unit")
         workers = Worker.objects.none()
-        if unit_id and str(unit_id).isdecimal():
+        if unit_id and valid_id(unit_id):
             workers = Worker.objects.filter(unit_id=unit_id)
-        if (worker_id := self.data.get("worker")) and str(worker_id).isdecimal():
+        if (worker_id := self.data.get("worker")) and valid_id(worker_id):
             workers = workers | Worker.objects.filter(pk=worker_id)
         self.fields["worker"].queryset = workers
 
@@ -126,6 +127,11 @@ class PurchasedServiceForm(forms.ModelForm):
         model = PurchasedService
         # the fields purchase_save writes, with the family key after the service
         fields = [*FIELDS[:3], "family_key", *FIELDS[3:]]
+        field_classes = {
+            "purchaser": SafeModelChoiceField,
+            "provider": SafeModelChoiceField,
+            "service": SafeModelChoiceField,
+        }
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from perhekeskus.access import frontdoor, policy
+from perhekeskus.fields import SafeModelChoiceField, SafeModelMultipleChoiceField
+from perhekeskus.fields import valid_id as _valid_id
 from perhekeskus.people.models import Family, Person, Worker
 
 from . import wallclock
@@ -38,29 +40,7 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
         raise forms.ValidationError(exc.messages, code=exc.code) from None
 
 
-MAX_ID = 2**63 - 1
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2200, 1, 1)
-
-
-def _valid_id(value) -> bool:
-    return value in (None, "") or (str(value).isdecimal() and int(value) <= MAX_ID)
-
-
-class SafeModelChoiceField(forms.ModelChoiceField):
-    """Refuses an id the database could not even compare (too large, not a number) with
-    the usual "not one of the choices" error instead of a database error."""
-
-    def to_python(self, value):
-        if not _valid_id(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        if any(not _valid_id(v) for v in value):
-            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
-        return super()._check_values(value)
 
 
 class BoundedDateField(forms.DateField):

@@ -24,6 +24,7 @@ from perhekeskus.access import frontdoor, policy
 from perhekeskus.access.forms import ConsentForm
 from perhekeskus.access.frontdoor import Caller
 from perhekeskus.api import validation_error_payload
+from perhekeskus.fields import MAX_ID
 from perhekeskus.flash import flash_errors, form_errors
 from perhekeskus.people.models import Worker
 from perhekeskus.people.roles import (
@@ -37,7 +38,6 @@ from perhekeskus.people.roles import (
 
 from . import selectors, services, usecases, wallclock
 from .forms import (
-    MAX_ID,
     AppointmentForm,
     CancelForm,
     EditScopeForm,
