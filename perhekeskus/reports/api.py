@@ -4,13 +4,15 @@ purchased services (recorded through the same services as the page)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -22,7 +24,7 @@ from perhekeskus.access.models import AccessEvent
 from perhekeskus.access.services import access_log, access_refused
 from perhekeskus.api import int_param
 
-from . import selectors, services
+from . import exports, selectors, services
 from .catalog import REPORTS
 from .forms import ReportFilterForm
 from .models import PurchasedService
@@ -51,10 +53,19 @@ DRILL_PARAMS = [
 ]
 
 
+KINDS = ["text", "key", "int", "hours", "eur", "pct", "num", "month"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class ColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=KINDS,
+        help_text="How to read the column's values: text and key (a family's pseudonymous key) are "
+        "strings; int a whole number; hours, pct and num numbers at one decimal; eur a decimal "
+        "string with two decimals (money is never a float); month YYYY-MM-DD of the month's first day.",
+    )
 
 
 class ReportInfoSerializer(serializers.Serializer):
@@ -67,7 +78,13 @@ class ReportSerializer(ReportInfoSerializer):
     filters = serializers.DictField(child=serializers.CharField())
     columns = ColumnSerializer(many=True)
     rows = serializers.ListField(child=serializers.DictField())
-    totals = serializers.DictField(allow_null=True)
+    totals = serializers.DictField(
+        allow_null=True,
+        help_text="The totals row: numbers only (typed as the columns say); its labels are in totals_labels.",
+    )
+    totals_labels = serializers.DictField(
+        child=serializers.CharField(), help_text='Text of the totals row by column, e.g. {"family": "3 families"}.'
+    )
     notes = serializers.ListField(child=serializers.CharField())
     count = serializers.IntegerField()
 
@@ -80,13 +97,38 @@ def _plain(value):
     return value
 
 
-def _row(row: dict | None) -> dict | None:
+def _value(value, kind: str):
+    """A shown value as the API gives it: money as a decimal string with two decimals
+    (rounded half up once, as the page), other numbers as numbers."""
+    if kind == "eur" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(selectors.rounded(value, 2))
+    return _plain(value)
+
+
+def _row(table, row: dict | None) -> dict | None:
     if row is None:
         return None
-    return {k: _plain(v) for k, v in row.items() if not k.startswith("_")}
+    kinds = {c.key: c.kind for c in table.columns}
+    shown = table.precise_row(row)
+    return {k: _value(v, kinds.get(k, "text")) for k, v in shown.items() if not k.startswith("_")}
+
+
+def _totals(table) -> tuple[dict | None, dict]:
+    """The totals row with its labels ("3 families") taken out of the value columns."""
+    totals = _row(table, table.totals)
+    if totals is None:
+        return None, {}
+    kinds = {c.key: c.kind for c in table.columns}
+    labels = {}
+    for k, v in list(totals.items()):
+        if isinstance(v, str) and kinds.get(k) != "eur":
+            labels[k] = v
+            totals[k] = None
+    return totals, labels
 
 
 def _payload(key, title, description, params, table, count) -> dict:
+    totals, labels = _totals(table)
     return {
         "key": key,
         "title": str(title),
@@ -94,11 +136,31 @@ def _payload(key, title, description, params, table, count) -> dict:
         "filters": params,
         "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
         # numbers at the page's precision (docs/metrics.md), as the exports give them
-        "rows": [_row(table.precise_row(r)) for r in table.rows],
-        "totals": _row(table.precise_row(table.totals)),
+        "rows": [_row(table, r) for r in table.rows],
+        "totals": totals,
+        "totals_labels": labels,
         "notes": [str(n) for n in table.notes],
         "count": count,
     }
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Accepts ``format=csv`` (or ``Accept: text/csv``) for a report; the file itself is
+    the page's export (``exports.table_response``) and errors are answered as JSON
+    (``ReportViewSet.handle_exception``), so this renders only as a last resort."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False, default=str).encode()
+
+
+class XlsxRenderer(CsvRenderer):
+    media_type = XLSX
+    format = "xlsx"
+    charset = None
 
 
 class ReportViewSet(viewsets.ViewSet):
@@ -124,11 +186,11 @@ class ReportViewSet(viewsets.ViewSet):
             raise DRFValidationError({k: list(v) for k, v in form.errors.items()})
         return form.filters()
 
-    def _log(self, request, table, object_type: str) -> None:
+    def _log(self, request, table, object_type: str, action: str = AccessEvent.Action.LIST) -> None:
         if objects := table.logged():
             access_log(
                 request=request,
-                action=AccessEvent.Action.LIST,
+                action=action,
                 object_type=object_type,
                 objects=objects,
                 basis=policy.report_basis(request.user),
@@ -142,7 +204,36 @@ class ReportViewSet(viewsets.ViewSet):
             [{"key": r.key, "title": str(r.title), "description": str(r.description)} for r in REPORTS.values()]
         )
 
-    @extend_schema(parameters=FILTER_PARAMS, responses=ReportSerializer)
+    def get_renderers(self):
+        if self.action == "retrieve":
+            return [*super().get_renderers(), CsvRenderer(), XlsxRenderer()]
+        return super().get_renderers()
+
+    def handle_exception(self, exc):
+        """An error is JSON whatever file was asked for (as the schema documents it)."""
+        response = super().handle_exception(exc)
+        if getattr(getattr(self.request, "accepted_renderer", None), "format", None) in ("csv", "xlsx"):
+            self.request.accepted_renderer = renderers.JSONRenderer()
+            self.request.accepted_media_type = "application/json"
+        return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id", str, OpenApiParameter.PATH, enum=[*REPORTS], description="The report."),
+            *FILTER_PARAMS,
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", "csv", "xlsx"],
+                description="csv or xlsx: the page's export file, same columns and numbers (or Accept: text/csv).",
+            ),
+        ],
+        responses={
+            (200, "application/json"): ReportSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX): OpenApiTypes.BINARY,
+        },
+    )
     def retrieve(self, request, pk=None):
         self._check(request)
         spec = REPORTS.get(pk)
@@ -150,6 +241,10 @@ class ReportViewSet(viewsets.ViewSet):
             raise Http404
         f = self._filters(request, spec.groups, spec.default_group)  # the page's grouping by default
         table = spec.run(request.user, f)
+        fmt = getattr(request.accepted_renderer, "format", "json")
+        if fmt in ("csv", "xlsx"):
+            self._log(request, table, "family", action=AccessEvent.Action.EXPORT)
+            return exports.table_response(table, fmt, name=spec.key, title=str(spec.title), filters=f.as_params())
         self._log(request, table, "family")
         return Response(_payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows)))
 

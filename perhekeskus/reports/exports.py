@@ -68,6 +68,15 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     return response
 
 
+def table_response(table: Table, fmt: str, *, name: str, title: str, filters: dict[str, str]) -> HttpResponse:
+    """The table as a CSV (``fmt`` "csv") or XLSX file named by the report and period:
+    the same file from the page's export links and the API's ``format=``."""
+    filename = f"{name}_{filters['start']}_{filters['end']}"
+    if fmt == "csv":
+        return csv_response(table, filename)
+    return xlsx_response(table, filename, str(title), filters)
+
+
 def xlsx_response(table: Table, filename: str, title: str, filters: dict[str, str]) -> HttpResponse:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31] or "report")

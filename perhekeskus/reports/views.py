@@ -56,10 +56,7 @@ def _export(request, table, *, name: str, title: str, filters: dict, object_type
         object_type=object_type,
         channel=AccessEvent.Channel.EXPORT,
     )
-    filename = f"{name}_{filters['start']}_{filters['end']}"
-    if fmt == "csv":
-        return exports.csv_response(table, filename)
-    return exports.xlsx_response(table, filename, str(title), filters)
+    return exports.table_response(table, fmt, name=name, title=title, filters=filters)
 
 
 def _chart_payload(table) -> dict | None:

@@ -7,9 +7,11 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from perhekeskus.access.models import AccessEvent
 from perhekeskus.people.roles import COORDINATOR, MANAGER
 from perhekeskus.reports import selectors
 from perhekeskus.reports.models import PurchasedService
@@ -93,8 +95,28 @@ def test_api_serves_the_same_numbers(region, boss):
     api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(boss)
     body = api.get("/api/reports/family_cost/", JAN_PARAMS).json()
-    assert body["totals"]["total"] == 2280.0
-    assert {r["family"]: r["total"] for r in body["rows"]} == {region.f1.key: 1310.0, region.f2.key: 970.0}
+    # money as decimal strings at two decimals, as purchases give it; hours as numbers
+    assert body["totals"]["total"] == "2280.00"
+    assert {r["family"]: r["total"] for r in body["rows"]} == {region.f1.key: "1310.00", region.f2.key: "970.00"}
+    assert all(isinstance(r["realised_hours"], int | float) for r in body["rows"])
+    # the totals' label in its own field, not in the key column
+    assert body["totals"]["family"] is None and body["totals_labels"] == {"family": "2 families"}
+    # the same file as the page's export, from the API (format= or Accept)
+    page = Client()
+    page.force_login(boss)
+    page.cookies["django_language"] = "en"
+    page_csv = page.get("/reports/family_cost/", {**JAN_PARAMS, "format": "csv"})
+    api_csv = api.get("/api/reports/family_cost/", {**JAN_PARAMS, "format": "csv"})
+    assert api_csv.status_code == 200 and api_csv["Content-Type"].startswith("text/csv")
+    assert api_csv.content == page_csv.content
+    accepted = api.get("/api/reports/family_cost/", JAN_PARAMS, HTTP_ACCEPT="text/csv")
+    assert accepted.content == page_csv.content
+    xlsx = api.get("/api/reports/family_cost/", {**JAN_PARAMS, "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    exported = AccessEvent.objects.filter(action="export", channel="api", family_id=region.f1.id)
+    assert exported.exists()
+    bad_csv = api.get("/api/reports/family_cost/", {"start": "2026-13-01", "format": "csv"})
+    assert bad_csv.status_code == 400 and bad_csv["Content-Type"] == "application/json" and "start" in bad_csv.json()
     assert [c["key"] for c in body["columns"]][:2] == ["family", "realised_hours"]
     assert api.get("/api/reports/").status_code == 200
     assert api.get("/api/reports/nosuch/").status_code == 404
