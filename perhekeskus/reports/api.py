@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -53,7 +53,7 @@ DRILL_PARAMS = [
 ]
 
 
-KINDS = ["text", "key", "int", "hours", "eur", "pct", "num", "month"]
+KINDS = ["text", "key", "int", "hours", "eur", "pct", "num", "month", "year"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -89,6 +89,39 @@ class ReportSerializer(ReportInfoSerializer):
     count = serializers.IntegerField()
 
 
+def _kind_field(kind: str):
+    if kind in ("int", "year"):
+        return serializers.IntegerField(allow_null=True)
+    if kind in ("hours", "pct", "num"):
+        return serializers.FloatField(allow_null=True)
+    if kind == "eur":
+        return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, allow_null=True)
+    return serializers.CharField(allow_null=True)
+
+
+def _camel(key: str) -> str:
+    return "".join(part.capitalize() for part in key.split("_"))
+
+
+def _typed_report(report) -> type[serializers.Serializer]:
+    """The schema of one report's answer: its key (one value, so that exactly one of the
+    reports' shapes matches an answer), its rows' and totals' declared fields."""
+    row = type(
+        f"{_camel(report.key)}Row",
+        (serializers.Serializer,),
+        {name: _kind_field(kind) for name, kind in report.fields},
+    )
+    return type(
+        f"{_camel(report.key)}Report",
+        (ReportSerializer,),
+        {
+            "key": serializers.ChoiceField(choices=[report.key]),
+            "rows": row(many=True),
+            "totals": row(allow_null=True),
+        },
+    )
+
+
 def _plain(value):
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -105,17 +138,21 @@ def _value(value, kind: str):
     return _plain(value)
 
 
-def _row(table, row: dict | None) -> dict | None:
+def _row(table, row: dict | None, fields: tuple[tuple[str, str], ...] = ()) -> dict | None:
+    """A row as the API gives it: exactly the report's declared fields (in their order,
+    None where the row has none) when it declares them, else the row's own keys."""
     if row is None:
         return None
     kinds = {c.key: c.kind for c in table.columns}
     shown = table.precise_row(row)
+    if fields:
+        return {k: _value(shown.get(k), kind) for k, kind in fields}
     return {k: _value(v, kinds.get(k, "text")) for k, v in shown.items() if not k.startswith("_")}
 
 
-def _totals(table) -> tuple[dict | None, dict]:
+def _totals(table, fields=()) -> tuple[dict | None, dict]:
     """The totals row with its labels ("3 families") taken out of the value columns."""
-    totals = _row(table, table.totals)
+    totals = _row(table, table.totals, fields)
     if totals is None:
         return None, {}
     kinds = {c.key: c.kind for c in table.columns}
@@ -127,8 +164,8 @@ def _totals(table) -> tuple[dict | None, dict]:
     return totals, labels
 
 
-def _payload(key, title, description, params, table, count) -> dict:
-    totals, labels = _totals(table)
+def _payload(key, title, description, params, table, count, fields=()) -> dict:
+    totals, labels = _totals(table, fields)
     return {
         "key": key,
         "title": str(title),
@@ -136,7 +173,7 @@ def _payload(key, title, description, params, table, count) -> dict:
         "filters": params,
         "columns": [{"key": c.key, "label": str(c.label), "kind": c.kind} for c in table.columns],
         # numbers at the page's precision (docs/metrics.md), as the exports give them
-        "rows": [_row(table, r) for r in table.rows],
+        "rows": [_row(table, r, fields) for r in table.rows],
         "totals": totals,
         "totals_labels": labels,
         "notes": [str(n) for n in table.notes],
@@ -161,6 +198,13 @@ class XlsxRenderer(CsvRenderer):
     media_type = XLSX
     format = "xlsx"
     charset = None
+
+
+TYPED_REPORT = PolymorphicProxySerializer(
+    component_name="TypedReport",
+    serializers={r.key: _typed_report(r) for r in REPORTS.values()},
+    resource_type_field_name="key",
+)
 
 
 class ReportViewSet(viewsets.ViewSet):
@@ -229,7 +273,7 @@ class ReportViewSet(viewsets.ViewSet):
             ),
         ],
         responses={
-            (200, "application/json"): ReportSerializer,
+            (200, "application/json"): TYPED_REPORT,
             (200, "text/csv"): OpenApiTypes.STR,
             (200, XLSX): OpenApiTypes.BINARY,
         },
@@ -246,7 +290,9 @@ class ReportViewSet(viewsets.ViewSet):
             self._log(request, table, "family", action=AccessEvent.Action.EXPORT)
             return exports.table_response(table, fmt, name=spec.key, title=str(spec.title), filters=f.as_params())
         self._log(request, table, "family")
-        return Response(_payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows)))
+        return Response(
+            _payload(spec.key, spec.title, spec.description, f.as_params(), table, len(table.rows), spec.fields)
+        )
 
     @extend_schema(parameters=FILTER_PARAMS + DRILL_PARAMS, responses=ReportSerializer)
     @action(detail=False, methods=["get"])
