@@ -309,6 +309,9 @@ class ReportViewSet(viewsets.ViewSet):
 
 class PurchasedServiceSerializer(serializers.ModelSerializer):
     family_key = serializers.RegexField(r"^[0-9A-Za-z]{1,12}$", source="family.key")
+    # the family's id beside its key, as appointments name it (read only: a purchase is
+    # recorded by the key, which the purchaser's policy checks)
+    family = serializers.IntegerField(source="family_id", read_only=True)
     # an id, checked against the family by the service: an unknown person and one of
     # another family give the same error
     person = serializers.IntegerField(
@@ -323,6 +326,7 @@ class PurchasedServiceSerializer(serializers.ModelSerializer):
             "provider",
             "service",
             "family_key",
+            "family",
             "person",
             "start_date",
             "end_date",

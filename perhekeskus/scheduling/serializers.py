@@ -58,6 +58,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
     # blank until cancelled
     cancellation_reason = serializers.ChoiceField(choices=CancellationReason.choices, allow_blank=True, read_only=True)
     cancelled_by = serializers.ChoiceField(choices=CancelledBy.choices, allow_blank=True, read_only=True)
+    # the family's pseudonymous key beside its id, as purchases and the reports name it
+    family_key = serializers.CharField(source="family.key", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Appointment
@@ -70,6 +72,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "planned_end",
             "unit_price",
             "family",
+            "family_key",
             "persons",
             "location_kind",
             "address",

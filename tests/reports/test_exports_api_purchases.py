@@ -169,6 +169,8 @@ def test_purchase_api_create_update_delete(region):
     created = api.post("/api/purchased-services/", payload, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["amount"] == "2500.00"
+    # the family named as the appointments name it too: its id beside its key
+    assert created.json()["family"] == region.f1.pk and created.json()["family_key"] == region.f1.key
     pk = created.json()["id"]
     changed = api.patch(f"/api/purchased-services/{pk}/", {"lump_sum": "2600.00"}, format="json")
     assert changed.status_code == 200 and changed.json()["amount"] == "2600.00"
