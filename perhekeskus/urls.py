@@ -67,6 +67,7 @@ urlpatterns = [
     path("", include("perhekeskus.reports.urls")),
     path("", include("perhekeskus.allocation.urls")),
     path("", include("perhekeskus.families.urls")),
+    path("", include("perhekeskus.public.urls")),
     path("admin/", admin.site.urls),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -66,6 +66,7 @@ from perhekeskus.scheduling.models import (
 
 from . import catalogue
 from .intake_demo import generate_intake
+from .meeting_places_demo import generate_meeting_places
 from .purchases_demo import generate_purchases
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -252,6 +253,8 @@ def generate(
         # (PostgreSQL); its own random stream: the rest of the demo stays as it was
         say("Network meetings…")
         counts["network meetings"] = _network_demo(random.Random(seed + 16), demo_workers, today)
+        say("Meeting places…")
+        counts["meeting places"] = generate_meeting_places(random.Random(seed + 17), today)
     # fresh planner statistics after a bulk load (PostgreSQL's autovacuum may not have
     # run yet; SQLite never gathers them by itself)
     with connection.cursor() as cursor:

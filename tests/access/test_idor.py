@@ -96,6 +96,9 @@ NOT_CLIENT_DATA = {
     "api/work-types/{pk}/": ("get", "work_type", 200),
     "disclosure-rules/{pk}/": ("get", "disclosure_rule", 403),  # administrators only
     "api-tokens/{pk}/revoke/": ("post", "api_token", 403),  # a system's token: administrators only
+    # the public meeting places and their programme: open to everyone by design
+    "kohtaamispaikat/{pk}/": ("get", "meeting_place", 200),
+    "kohtaamispaikat/{pk}/ohjelma.ics": ("get", "meeting_place", 200),
     "api/reports/{pk}/": ("get", "report", 403),  # {pk} is a report's name; managers and coordinators only
 }
 CLIENT_DATA |= {
@@ -147,7 +150,11 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
     )
     rule = DisclosureRule.objects.create(target_service=work_type.service, mode="never")
     from perhekeskus.access.services import api_token_issue
+    from perhekeskus.network.models import MeetingPlace
 
+    meeting_place = MeetingPlace.objects.create(
+        name="Kohtaamispaikka", organiser_id=worker.organisation_id, municipality="Varkaus", address="Katu 1"
+    )
     api_token, _raw = api_token_issue(
         actor=make_user("yllapito-idor", ADMINISTRATOR), name="Walker", roles=["manager"], days=1
     )
@@ -206,6 +213,7 @@ def test_a_worker_without_relationship_gets_404_and_the_attempt_is_logged(client
         "break_glass": grant.pk,
         "disclosure_rule": rule.pk,
         "api_token": api_token.pk,
+        "meeting_place": meeting_place.pk,
         "contact": contact.pk,
         "notification": notification.pk,
         "service_need": need.pk,

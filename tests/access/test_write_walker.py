@@ -267,6 +267,12 @@ READ_ONLY = {
     "reports/rows/",
     "reports/purchases/",
     "reports/{key}/",
+    # the public meeting-place pages and feeds (GET only, no client data)
+    "kohtaamispaikat/",
+    "kohtaamispaikat/{pk}/",
+    "kohtaamispaikat/{pk}/ohjelma.ics",
+    "tapahtumat/",
+    "tapahtumat/ohjelma.ics",
 }
 # Roles that reach every family by role may name a family they have no relationship
 # with yet (policy.family_write_basis, docs/access.md): these combinations are allowed
