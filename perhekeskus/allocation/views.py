@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from perhekeskus.access.frontdoor import Caller
+from perhekeskus.fields import valid_id
 from perhekeskus.flash import flash_errors
 from perhekeskus.intake.models import Urgency
 from perhekeskus.scheduling.models import Absence
@@ -137,7 +138,9 @@ def proposal_row(request, pk: int):
     except ValidationError as exc:
         flash_errors(request, exc)
         back = request.POST.get("proposal", "")
-        return redirect("allocation:proposal", int(back)) if back.isdecimal() else redirect("allocation:proposals")
+        if back and valid_id(back):  # back to the proposal, if the form named one the database can hold
+            return redirect("allocation:proposal", int(back))
+        return redirect("allocation:proposals")
     return redirect(reverse("allocation:proposal", args=[row.proposal_id]) + f"#row-{row.pk}")
 
 

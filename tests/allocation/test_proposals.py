@@ -249,3 +249,14 @@ def test_the_api_asks_follows_and_accepts(queue, settings):
     refused = other.post("/api/proposals/", {"previous": pk}, format="json")
     assert refused.status_code == 400 and "previous" in refused.json()
     assert other.post("/api/proposals/", {"previous": 10**9}, format="json").json() == refused.json()
+
+
+def test_a_refused_row_change_goes_back_only_to_a_proposal_id_the_database_can_hold(client, queue, settings):
+    client.force_login(queue["coordinator"])
+    proposal = _solved(client, settings)
+    row = ProposalRow.objects.filter(proposal=proposal).first()
+    url = f"/allocation/proposal-rows/{row.pk}/"
+    back = client.post(url, {"action": "nonsense", "proposal": proposal.pk})
+    assert back.status_code == 302 and back["Location"] == f"/allocation/proposals/{proposal.pk}/"
+    oversized = client.post(url, {"action": "nonsense", "proposal": "9" * 30})
+    assert oversized.status_code == 302 and oversized["Location"] == "/allocation/proposals/"
