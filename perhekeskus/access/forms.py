@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from perhekeskus.fields import SafeModelChoiceField
 from perhekeskus.network.models import Organisation, Service, Unit
+from perhekeskus.people.models import RoleAssignment
 
+from . import policy
 from .models import DisclosureRule
 from .services import BREAK_GLASS_MIN_REASON
 
@@ -86,9 +88,6 @@ class ApiTokenForm(forms.Form):
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
 
     def __init__(self, *args, **kwargs):
-        from perhekeskus.access import policy
-        from perhekeskus.people.models import RoleAssignment
-
         super().__init__(*args, **kwargs)
         labels = dict(RoleAssignment.Role.choices)
         self.fields["roles"].choices = [(r, labels.get(r, r)) for r in policy.API_TOKEN_ROLES]

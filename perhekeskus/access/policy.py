@@ -700,10 +700,19 @@ def may_edit_disclosure_rules(user) -> bool:
     return has_role(user, ADMINISTRATOR)
 
 
+# A token's account is named "api:<name>:<identifier>"; a person's username cannot hold a
+# colon (Django's username validator), so the name alone tells a token's account.
+API_ACCOUNT_PREFIX = "api:"
+
+
+def is_token_account(user) -> bool:
+    return user.is_authenticated and user.get_username().startswith(API_ACCOUNT_PREFIX)
+
+
 def may_manage_api_tokens(user) -> bool:
     """Tokens for systems are issued, listed and revoked by administrators; a token's
     own account never may (it cannot hold the administrator role: API_TOKEN_ROLES)."""
-    return has_role(user, ADMINISTRATOR) and not hasattr(user, "api_token")
+    return has_role(user, ADMINISTRATOR) and not is_token_account(user)
 
 
 # The roles a system's token may hold: those that read or plan through the API within a

@@ -3,10 +3,10 @@ query forms of ``policy.family_access_basis``)."""
 
 from django.db.models import Q, QuerySet
 
-from perhekeskus.people.models import Family, Membership, NamedWorker, Person
+from perhekeskus.people.models import Family, Membership, NamedWorker, Person, RoleAssignment
 
 from . import policy
-from .models import AccessEvent, BreakGlass, Consent
+from .models import AccessEvent, ApiToken, BreakGlass, Consent
 
 
 def family_list(*, user) -> QuerySet[Family]:
@@ -92,10 +92,6 @@ def break_glass_for_review(*, user, reviewed: bool | None) -> QuerySet[BreakGlas
 
 def api_token_list() -> list:
     """Every token for systems, newest first, with its account's roles (two queries)."""
-    from perhekeskus.people.models import RoleAssignment
-
-    from .models import ApiToken
-
     tokens = list(ApiToken.objects.select_related("user", "created_by", "revoked_by"))
     roles: dict[int, list] = {}
     for ra in RoleAssignment.objects.filter(user_id__in=[t.user_id for t in tokens]).select_related(

@@ -7,15 +7,18 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from perhekeskus.people.models import Membership, Person
+from perhekeskus.people.roles import role_assign
 
 from . import policy
 from .models import AccessEvent, ApiToken, BreakGlass, BreakGlassReview, Consent, ConsentWithdrawal
+from .tokens import digest, new_secret
 
 
 def _client_ip(request) -> str | None:
@@ -245,12 +248,6 @@ def api_token_issue(
     """Issue a token for a system: its own account with these roles (in the scope of one
     organisation or unit, or the whole region), valid for ``days``. Returns the token and
     its text, which is shown once and never stored."""
-    from django.contrib.auth import get_user_model
-
-    from perhekeskus.people.roles import role_assign
-
-    from .tokens import digest, new_secret
-
     if not policy.may_manage_api_tokens(actor):
         raise PermissionDenied
     name = (name or "").strip()
@@ -273,7 +270,9 @@ def api_token_issue(
     prefix, secret, raw = new_secret()
     with transaction.atomic():
         slug = "-".join(name.lower().split())[:100]
-        account = get_user_model().objects.create_user(username=f"api:{slug}:{prefix}", password=None)
+        account = get_user_model().objects.create_user(
+            username=f"{policy.API_ACCOUNT_PREFIX}{slug}:{prefix}", password=None
+        )
         account.first_name = name[:150]
         account.save(update_fields=["first_name"])
         for role in roles:
