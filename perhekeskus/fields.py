@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
-MAX_ID = 2**63 - 1
+from perhekeskus.api import MAX_ID  # the largest id the databases hold (one definition)
 
 
 def valid_id(value) -> bool:

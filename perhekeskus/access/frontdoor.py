@@ -21,13 +21,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from perhekeskus.errors import Forbidden, NotFound
+from perhekeskus.fields import MAX_ID
 from perhekeskus.people.models import Family, Person
 
 from . import policy
 from .models import AccessEvent
 from .services import access_log, access_refused
-
-MAX_ID = 2**63 - 1
 
 # One message for an unknown id and for one the actor may not name: no message tells
 # whether an id exists.

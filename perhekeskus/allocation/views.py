@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from perhekeskus.access import frontdoor
 from perhekeskus.access.frontdoor import Caller
-from perhekeskus.fields import valid_id
 from perhekeskus.flash import flash_errors
 from perhekeskus.intake.models import Urgency
 from perhekeskus.scheduling.models import Absence
@@ -137,10 +137,8 @@ def proposal_row(request, pk: int):
         )
     except ValidationError as exc:
         flash_errors(request, exc)
-        back = request.POST.get("proposal", "")
-        if back and valid_id(back):  # back to the proposal, if the form named one the database can hold
-            return redirect("allocation:proposal", int(back))
-        return redirect("allocation:proposals")
+        back = frontdoor.as_id(request.POST.get("proposal"))  # an id the database can hold, or None
+        return redirect("allocation:proposal", back) if back else redirect("allocation:proposals")
     return redirect(reverse("allocation:proposal", args=[row.proposal_id]) + f"#row-{row.pk}")
 
 
