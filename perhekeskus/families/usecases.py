@@ -250,6 +250,16 @@ class MeetingForm:
     persons: list[Person]
     contact: Contact | None
 
+    @property
+    def initial(self) -> dict:
+        """The form's starting values: from the intake contact it is convened from, that
+        contact's consent and who asked (a reporting professional, or the family)."""
+        c = self.contact
+        if c is None:
+            return {}
+        asked = NetworkMeeting.RequestedBy.PROFESSIONAL if c.reporter else NetworkMeeting.RequestedBy.FAMILY
+        return {"contact": c.pk, "consent_given_by": c.consent_given_by, "requested_by": asked}
+
 
 def meeting_form_for(caller: Caller, family_id, contact_id=None) -> MeetingForm:
     """The family whose network meeting the form convenes, whether the caller may

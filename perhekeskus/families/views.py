@@ -16,7 +16,6 @@ from perhekeskus.flash import flash_errors, form_errors
 
 from . import usecases
 from .forms import ClientGroupForm, MeetingForm, MeetingRecordForm, NamedWorkerEndForm, NamedWorkerForm
-from .models import NetworkMeeting
 
 
 def _overview_context(request, pk, **extra):
@@ -116,17 +115,7 @@ def meeting_new(request, pk: int):
     family = page.family
     if not page.may_convene:
         return render(request, "families/meeting_form.html", {"family": family, "form": None}, status=403)
-    initial = {}
-    if page.contact is not None:  # convened from an intake contact: its consent and who asked
-        c = page.contact
-        initial = {
-            "contact": c.pk,
-            "consent_given_by": c.consent_given_by,
-            "requested_by": (
-                NetworkMeeting.RequestedBy.PROFESSIONAL if c.reporter else NetworkMeeting.RequestedBy.FAMILY
-            ),
-        }
-    form = MeetingForm(request.POST or None, initial=initial, persons=page.persons)
+    form = MeetingForm(request.POST or None, initial=page.initial, persons=page.persons)
     search = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

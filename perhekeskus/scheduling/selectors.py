@@ -392,8 +392,7 @@ def family_appointment_entries(*, family: Family) -> list[Appointment]:
     in four queries whatever their number, each appointment with:
 
     - ``work_type`` (with its service and organisation), one object per work type;
-    - ``participant_list``: its participants, each ``resource`` (with its worker) one
-      object per resource;
+    - ``participant_list``: its participants, each with its ``resource`` and worker;
     - ``person_ids``: the persons it names, as a tuple of ids.
 
     Django's prefetch would build two related managers per appointment; at 500
@@ -410,10 +409,8 @@ def family_appointment_entries(*, family: Family) -> list[Appointment]:
     parts = list(
         Participant.objects.filter(appointment__family=family).order_by("role", "id").select_related("resource__worker")
     )
-    resources: dict[int, object] = {}
     by_appointment: dict[int, list[Participant]] = defaultdict(list)
     for p in parts:
-        p.resource = resources.setdefault(p.resource_id, p.resource)
         by_appointment[p.appointment_id].append(p)
     persons: dict[int, list[int]] = defaultdict(list)
     for appointment_id, person_id in Appointment.persons.through.objects.filter(appointment__family=family).values_list(
