@@ -53,7 +53,6 @@ DRILL_PARAMS = [
 ]
 
 
-KINDS = ["text", "key", "int", "hours", "eur", "pct", "num", "month", "year"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,7 +60,7 @@ class ColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     kind = serializers.ChoiceField(
-        choices=KINDS,
+        choices=selectors.COLUMN_KINDS,
         help_text="How to read the column's values: text and key (a family's pseudonymous key) are "
         "strings; int a whole number; hours, pct and num numbers at one decimal; eur a decimal "
         "string with two decimals (money is never a float); month YYYY-MM-DD of the month's first day.",
@@ -131,11 +130,12 @@ def _plain(value):
 
 
 def _value(value, kind: str):
-    """A shown value as the API gives it: money as a decimal string with two decimals
-    (rounded half up once, as the page), other numbers as numbers."""
+    """A computed value as the API gives it, rounded once at its column's shown
+    precision as the page rounds it: money as a decimal string with two decimals, other
+    numbers as numbers."""
     if kind == "eur" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(selectors.rounded(value, 2))
-    return _plain(value)
+    return _plain(selectors.precise(value, kind))
 
 
 def _row(table, row: dict | None, fields: tuple[tuple[str, str], ...] = ()) -> dict | None:
@@ -143,11 +143,10 @@ def _row(table, row: dict | None, fields: tuple[tuple[str, str], ...] = ()) -> d
     None where the row has none) when it declares them, else the row's own keys."""
     if row is None:
         return None
-    kinds = {c.key: c.kind for c in table.columns}
-    shown = table.precise_row(row)
     if fields:
-        return {k: _value(shown.get(k), kind) for k, kind in fields}
-    return {k: _value(v, kinds.get(k, "text")) for k, v in shown.items() if not k.startswith("_")}
+        return {k: _value(row.get(k), kind) for k, kind in fields}
+    kinds = {c.key: c.kind for c in table.columns}
+    return {k: _value(v, kinds.get(k, "text")) for k, v in row.items() if not k.startswith("_")}
 
 
 def _totals(table, fields=()) -> tuple[dict | None, dict]:

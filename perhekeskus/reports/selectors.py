@@ -147,8 +147,13 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text, key (pseudonymous family key), int, hours, eur, pct, num, month
+    kind: str = "text"  # one of COLUMN_KINDS
 
+
+# What a column holds: text; key (a family's pseudonymous key); int (a count); hours,
+# pct and num (numbers at one decimal); eur (money, two decimals); month (its first day);
+# year (a whole year, the lifecycle's cohort).
+COLUMN_KINDS = ("text", "key", "int", "hours", "eur", "pct", "num", "month", "year")
 
 # The shown precision of each numeric column kind (docs/metrics.md): pages, exports and
 # the API all give a number rounded half away from zero to these decimals.

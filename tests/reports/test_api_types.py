@@ -32,6 +32,10 @@ TYPES = {
 }
 
 
+def test_every_column_kind_has_its_api_type():
+    assert set(TYPES) == set(selectors.COLUMN_KINDS)
+
+
 def test_every_report_declares_its_fields():
     for report in REPORTS.values():
         assert report.fields, report.key
