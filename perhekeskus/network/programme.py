@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar, Event
 
 from .models import ProgrammeChange, ProgrammeItem
@@ -100,9 +100,11 @@ def occurrences(
 
 
 def ical(items: Iterable[ProgrammeItem], *, name: str, language: str = "fi") -> bytes:
-    """An iCalendar feed of these items: one recurring VEVENT per item (RRULE in
-    Helsinki wall-clock time, EXDATE for cancelled occurrences) and one VEVENT with a
-    RECURRENCE-ID for each moved occurrence. No personal data: a public programme."""
+    """An iCalendar feed of these items in ``language`` (the translated fields fall back
+    to Finnish, as on the pages): one recurring VEVENT per item (RRULE in Helsinki
+    wall-clock time, EXDATE for cancelled occurrences) and one VEVENT with a RECURRENCE-ID
+    for each changed one, as ``occurrences`` changes it. No personal data: a public
+    programme."""
     items = list(items)
     changes: dict[int, list[ProgrammeChange]] = {}
     for c in ProgrammeChange.objects.filter(item__in=items).order_by("date"):
@@ -113,51 +115,49 @@ def ical(items: Iterable[ProgrammeItem], *, name: str, language: str = "fi") -> 
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Helsinki")
     stamp = timezone.now()
-    for item in items:
-        title = _translated(item, "title", language)
-        place = item.place
-        where = f"{_translated(place, 'name', language)}, {place.address}, {place.municipality}"
-        uid = f"programme-{item.pk}@perhekeskus"
-        event = Event()
-        event.add("uid", uid)
-        event.add("dtstamp", stamp)
-        event.add("summary", title)
-        event.add("location", where)
-        if description := _translated(item, "description", language):
-            event.add("description", description)
-        # DTSTART is itself an occurrence in iCalendar, so it must be the rule's first date
-        # (a rule of Wednesdays from a Sunday would otherwise add that Sunday)
-        first = _dates(item, item.first_date, item.last_date or item.first_date + dt.timedelta(days=400))
-        if not first:
-            continue
-        event.add("dtstart", _local(first[0], item.start_time))
-        event.add("dtend", _local(first[0], item.end_time))
-        rule = item.rule
-        if item.last_date:
-            until = dt.datetime.combine(item.last_date, item.end_time, tzinfo=HELSINKI).astimezone(dt.UTC)
-            rule += f";UNTIL={until:%Y%m%dT%H%M%SZ}"
-        event.add("rrule", _rrule_dict(rule))
-        skipped = [c for c in changes.get(item.pk, ()) if c.cancelled or c.new_date or c.new_start_time]
-        if skipped and any(c.cancelled for c in skipped):
-            event.add("exdate", [_local(c.date, item.start_time) for c in skipped if c.cancelled])
-        cal.add_component(event)
-        for c in skipped:
-            if c.cancelled:
+    with translation.override(language):
+        for item in items:
+            # DTSTART is itself an occurrence in iCalendar, so it must be the rule's first
+            # date (a rule of Wednesdays from a Sunday would otherwise add that Sunday)
+            first = _dates(item, item.first_date, item.last_date or item.first_date + dt.timedelta(days=400))
+            if not first:
                 continue
-            new_day = c.new_date or c.date
-            moved = Event()
-            moved.add("uid", uid)
-            moved.add("dtstamp", stamp)
-            moved.add("recurrence-id", _local(c.date, item.start_time))
-            moved.add("summary", title)
-            moved.add("location", where)
-            if c.note:
-                moved.add("description", c.note)
-            moved.add("dtstart", _local(new_day, c.new_start_time or item.start_time))
-            moved.add("dtend", _local(new_day, c.new_end_time or item.end_time))
-            cal.add_component(moved)
+            uid = f"programme-{item.pk}@perhekeskus"
+            where = f"{item.place.name}, {item.place.address}, {item.place.municipality}"
+            rule = item.rule
+            if item.last_date:
+                until = dt.datetime.combine(item.last_date, item.end_time, tzinfo=HELSINKI).astimezone(dt.UTC)
+                rule += f";UNTIL={until:%Y%m%dT%H%M%SZ}"
+            series = _event(uid, stamp, item.title, where, item.description, first[0], item.start_time, item.end_time)
+            series.add("rrule", _rrule_dict(rule))
+            cancelled = [c for c in changes.get(item.pk, ()) if c.cancelled]
+            if cancelled:
+                series.add("exdate", [_local(c.date, item.start_time) for c in cancelled])
+            cal.add_component(series)
+            for c in changes.get(item.pk, ()):
+                if c.cancelled:
+                    continue
+                changed = _event(
+                    uid, stamp, item.title, where, c.note, c.new_date or c.date,
+                    c.new_start_time or item.start_time, c.new_end_time or item.end_time,
+                )  # fmt: skip
+                changed.add("recurrence-id", _local(c.date, item.start_time))
+                cal.add_component(changed)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _event(uid, stamp, summary, where, description, day, start, end) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("summary", summary)
+    event.add("location", where)
+    if description:
+        event.add("description", description)
+    event.add("dtstart", _local(day, start))
+    event.add("dtend", _local(day, end))
+    return event
 
 
 def _rrule_dict(rule: str) -> dict:
@@ -166,7 +166,3 @@ def _rrule_dict(rule: str) -> dict:
         key, _sep, value = part.partition("=")
         out[key] = value.split(",") if "," in value else value
     return out
-
-
-def _translated(obj, field: str, language: str) -> str:
-    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_fi", None) or getattr(obj, field, "")
